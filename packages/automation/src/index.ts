@@ -1,0 +1,11 @@
+// Public surface of @regbatch/automation: the sandbox, registry clients, company details, menu CSV,
+// leads parsing, the browser pool and store-page extraction.
+export * from './sandbox/server';
+export * from './sandbox/faults';
+export { loadRegistryFile, RegistryEntrySchema, RegistryFileSchema, type RegistryEntry } from './sandbox/registryData';
+export * from './menu/model';
+export * from './menu/price';
+export * from './menu/clean';
+export * from './menu/parse';
+export * from './menu/export';
+export * from './menu/optionSets';
