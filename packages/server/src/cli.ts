@@ -1,0 +1,41 @@
+// The `regbatch` command line (commander). Each command lives in src/cli/<command>.ts and is registered in
+// COMMANDS below; main() is the only place that reads process.env (through parseEnv).
+import { Command, CommanderError } from 'commander';
+import { parseEnv } from './env';
+import { createCliLogger } from './cli/context';
+import type { CliContext, RegisterCommand } from './cli/context';
+import { registerMigrateCommand } from './cli/migrate';
+
+/** Add your command's registrar here (one file per command under src/cli/). */
+const COMMANDS: RegisterCommand[] = [registerMigrateCommand];
+
+export function buildCli(ctx: CliContext): Command {
+  const program = new Command('regbatch')
+    .description('Durable batch onboarding of New Zealand restaurants')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code. A failure prints a readable message, never a stack, unless LOG_LEVEL=debug. */
+export async function main(argv: string[], source: Record<string, string | undefined>): Promise<number> {
+  let ctx: CliContext;
+  try {
+    const env = parseEnv(source);
+    ctx = { env, log: createCliLogger(env.LOG_LEVEL), print: (text) => process.stdout.write(`${text}\n`) };
+  } catch (error) {
+    process.stderr.write(`regbatch: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  try {
+    await buildCli(ctx).parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode; // commander already printed help or the usage error
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`regbatch: ${message}\n`);
+    if (ctx.env.LOG_LEVEL === 'debug' || ctx.env.LOG_LEVEL === 'trace') ctx.log.debug({ err: error }, 'failure');
+    return 1;
+  }
+}

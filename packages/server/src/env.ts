@@ -1,0 +1,61 @@
+// The one schema of the process environment. Only the CLI / main entry calls parseEnv(process.env); everything
+// else receives the parsed values. Add new variables here (and to the README's table).
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './db/paths';
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
+    message: 'expected a postgres:// or postgresql:// connection URL',
+  });
+
+export const EnvSchema = z.object({
+  /** Any PostgreSQL >= 15 (Supabase, a service). When unset, the embedded PostgreSQL under REGBATCH_HOME is used. */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Test suites only: the server the test harness clones its databases on (falls back to DATABASE_URL, then embedded). */
+  TEST_DATABASE_URL: postgresUrl.optional(),
+  /** The project's state directory (embedded PostgreSQL data, keys, storage). Default: <checkout>/.regbatch. */
+  REGBATCH_HOME: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((value) => path.resolve(value ?? path.join(projectRoot(), '.regbatch'))),
+  /** Port of the embedded PostgreSQL. */
+  REGBATCH_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.output<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  readonly code = 'ENV_INVALID';
+  readonly retryable = false;
+  constructor(readonly issues: string[]) {
+    super(`Invalid environment:\n  ${issues.join('\n  ')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses the environment; an empty variable counts as unset. Throws EnvError naming each bad variable and value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') present[key] = value;
+  }
+  const result = EnvSchema.safeParse(present);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const shown = /URL|SECRET|KEY|PASSWORD/.test(key) ? redact(present[key]) : present[key];
+      return `${key}=${JSON.stringify(shown)}: ${issue.message}`;
+    }),
+  );
+}
+
+/** Hides the password of a URL-like value in error messages. */
+function redact(value: string | undefined): string | undefined {
+  return value?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
