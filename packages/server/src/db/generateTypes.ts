@@ -16,7 +16,7 @@ import { migrate } from './migrate';
 
 const OUT_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema.ts');
 
-async function run(check: boolean): Promise<number> {
+async function run(check: boolean, supabaseDir: string | undefined): Promise<number> {
   const env = parseEnv(process.env);
   const external = env.TEST_DATABASE_URL ?? env.DATABASE_URL;
   const scratch = path.join(os.tmpdir(), `regbatch-types-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -29,7 +29,7 @@ async function run(check: boolean): Promise<number> {
   try {
     await admin(adminUrl, `create database "${name}"`);
     const url = withDatabase(adminUrl, name);
-    await migrate(url);
+    await migrate(url, supabaseDir ? { supabaseDir } : {});
     const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('kysely-codegen/package.json')), 'dist/cli/bin.js');
     const result = spawnSync(
       process.execPath,
@@ -71,4 +71,6 @@ function freePort(): Promise<number> {
   });
 }
 
-process.exitCode = await run(process.argv.includes('--check'));
+// --supabase-dir <dir> generates from another copy of supabase/ (e.g. to leave out uncommitted migrations).
+const dirFlag = process.argv.indexOf('--supabase-dir');
+process.exitCode = await run(process.argv.includes('--check'), dirFlag > 0 ? process.argv[dirFlag + 1] : undefined);

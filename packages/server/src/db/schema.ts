@@ -413,12 +413,6 @@ export interface RegistrationLogs {
   status: string;
 }
 
-export interface RegistrationRateLimits {
-  key: string;
-  next_allowed_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
-}
-
 export interface RegistrationTasks {
   artifacts: Generated<Json>;
   attempt: Generated<number>;
@@ -513,19 +507,6 @@ export interface Restaurants {
   workflow_notes: string | null;
 }
 
-export interface SimulateEffects {
-  attempt: number;
-  effect: Generated<Json>;
-  finished_at: Generated<Timestamp>;
-  id: Generated<Int8>;
-  idempotency_key: string;
-  job_id: string | null;
-  kind: string;
-  organisation_id: string | null;
-  started_at: Timestamp;
-  worker: string | null;
-}
-
 export interface DB {
   categories: Categories;
   companies_office_search_candidates: CompaniesOfficeSearchCandidates;
@@ -548,8 +529,6 @@ export interface DB {
   registration_job_steps: RegistrationJobSteps;
   registration_jobs: RegistrationJobs;
   registration_logs: RegistrationLogs;
-  registration_rate_limits: RegistrationRateLimits;
   registration_tasks: RegistrationTasks;
   restaurants: Restaurants;
-  simulate_effects: SimulateEffects;
 }
