@@ -630,9 +630,14 @@ export function isStepEnabled(config: Pick<ExecutionConfig, 'steps_enabled'>, ke
 // Defaults (step 4)
 
 /** An ExecutionConfig that may still lack what no record supplied (the account email or password). */
-export type ExecutionConfigDraft = Omit<ExecutionConfig, 'email' | 'password'> & {
+export type ExecutionConfigDraft = Omit<ExecutionConfig, 'email' | 'password' | 'onboarding'> & {
   email: ExecutionConfig['email'] | null;
   password: ExecutionConfig['password'] | null;
+  onboarding: {
+    user_name: string | null;
+    user_email: ExecutionConfig['email'] | null;
+    user_password: ExecutionConfig['password'] | null;
+  };
 };
 
 function first<T>(schema: z.ZodType<T>, values: readonly unknown[]): T | null {
