@@ -29,6 +29,8 @@ const LEGAL_SUFFIX = /\s+(?:\(nz\)\s+)?(?:limited|ltd|tapui(?:\s+limited)?|incor
 /** Lower-case words of folded text, `&` read as "and", apostrophes dropped (MUM'S = MUMS), other punctuation a space. */
 export function words(value: string): string[] {
   return foldText(value)
+    // Dotted initialisms read as one word: "B.B.Q." = "BBQ".
+    .replace(/\b[a-z](?:\.[a-z])+\b\.?/g, (initials) => initials.replace(/\./g, ''))
     .replace(/&/g, ' and ')
     .replace(/['’‘`´]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
@@ -44,7 +46,9 @@ export function words(value: string): string[] {
  * "kowhai kitchen and bar".
  */
 export function normaliseCompanyName(value: string): string {
-  const withoutYear = foldText(value).replace(/\(\s*(?:19|20)\d\d\s*\)/g, ' ');
+  const withoutYear = foldText(value)
+    .replace(/\(\s*(?:19|20)\d\d\s*\)/g, ' ')
+    .replace(/\(\s*nz\s*\)\s*(?=(?:limited|ltd)\b)/g, ' ');
   let name = words(withoutYear).join(' ');
   for (let previous = ''; previous !== name; ) {
     previous = name;
