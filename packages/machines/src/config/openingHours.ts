@@ -103,6 +103,7 @@ function parseDays(input: string, spec: string): Day[] {
     .replace(/[–—]/g, '-')
     .replace(/\s+to\s+/g, '-')
     .replace(/\s*-\s*/g, '-')
+    .trim()
     .replace(/:$/, '')
     .trim();
   if (cleaned === '') throw new OpeningHoursParseError(input, 'a group of hours names no days');
