@@ -1,0 +1,493 @@
+// The durable engine (DESIGN §4): applyEvent is the only way a job or batch changes state. One transaction locks
+// the row, restores and migrates the snapshot, runs XState's pure transition, writes snapshot + changed projected
+// rows, logs the event, turns effects into task rows, applies the job's follow-up to its batch, NOTIFYs, commits.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Clock, Db } from './db';
+import { systemClock } from './db';
+import { readEffects, jitteredDelay, type Effects } from './effects';
+import { EngineError, EventRejectedError, isTransientPgError, type Rejection } from './errors';
+import { persist, restore, start, step, type AnyEventObject, type MachineAdapter, type MachineSet, type RowValues, type JobProjection } from './machines';
+import { changedColumns, ident, param, setList } from './rows';
+import type { SecretStore } from '../secrets/store';
+
+export type TargetType = 'job' | 'batch';
+export interface Target {
+  readonly type: TargetType;
+  readonly id: string;
+}
+
+/** Who sends an event. A user's command is checked for visibility as that user (RLS) before the engine applies it. */
+export type Actor =
+  | { readonly type: 'user'; readonly userId: string; readonly claims?: Record<string, unknown> }
+  | { readonly type: 'system'; readonly name: string };
+
+export interface Applied {
+  readonly ok: true;
+  readonly target: Target;
+  readonly revision: number;
+  readonly snapshot: AnyMachineSnapshot;
+  readonly tasksCreated: number;
+}
+export type ApplyResult = Applied | Rejection;
+
+/** Marks the task whose result this event reports; the result applies only if that task is still ours. */
+export interface TaskFence {
+  readonly taskId: string;
+  readonly owner: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly output?: unknown;
+  readonly error?: unknown;
+}
+
+export interface ApplyOptions {
+  readonly expectedRevision?: number;
+  readonly fence?: TaskFence;
+}
+
+export interface EngineDeps {
+  readonly db: Db;
+  readonly log: Logger;
+  readonly secrets: SecretStore;
+  readonly machines?: MachineSet;
+  readonly clock?: Clock;
+  /** Source of the host's jitter; Math.random by default. */
+  readonly random?: () => number;
+}
+
+export const CHANNEL_TASKS = 'regbatch_tasks';
+export const CHANNEL_EVENTS = 'regbatch_events';
+export const CHANNEL_CANCEL = 'regbatch_task_cancel';
+
+const JOB_IDENTITY = ['id', 'batch_job_id', 'restaurant_id', 'organisation_id', 'created_at', 'updated_at'];
+const BATCH_IDENTITY = ['id', 'organisation_id', 'created_at', 'updated_at'];
+
+interface LockedRow {
+  id: string;
+  batch_id: string;
+  organisation_id: string;
+  restaurant_id: string | null;
+  machine_snapshot: unknown;
+  machine_version: number | null;
+  revision: string | number;
+}
+
+interface TxNotes {
+  events: { t: TargetType; id: string; rev: number; batch: string; type: string }[];
+  taskKinds: Set<string>;
+  cancelled: string[];
+  tasksCreated: number;
+}
+
+export interface Engine {
+  applyEvent(target: Target, event: AnyEventObject, actor: Actor, opts?: ApplyOptions): Promise<ApplyResult>;
+  applyEventOrThrow(target: Target, event: AnyEventObject, actor: Actor, opts?: ApplyOptions): Promise<Applied>;
+  createBatch(input: CreateBatchInput): Promise<CreatedBatch>;
+  readonly machines: MachineSet;
+}
+
+export interface CreateBatchRestaurant {
+  /** RestaurantFacts as the job machine takes them; `id` is the restaurant's id. */
+  readonly restaurant: { readonly id: string } & Record<string, unknown>;
+  readonly executionConfig?: unknown;
+  readonly maxRetries?: number;
+}
+
+export interface CreateBatchInput {
+  readonly organisationId: string;
+  readonly name: string;
+  readonly mode?: 'parallel' | 'sequential';
+  readonly draft?: boolean;
+  readonly createdBy?: string | null;
+  readonly sourceLeadScrapeJobId?: string | null;
+  readonly restaurants: readonly CreateBatchRestaurant[];
+}
+
+export interface CreatedBatch {
+  readonly batchId: string;
+  readonly jobIds: string[];
+}
+
+export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engine {
+  const { db, log, secrets, machines } = deps;
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? Math.random;
+
+  async function transact<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(fn);
+      } catch (err) {
+        if (attempt < 8 && isTransientPgError(err)) {
+          log.debug({ attempt, code: (err as { code?: string }).code }, 'transaction retried after deadlock/serialization failure');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async function checkVisible(trx: Db, target: Target, actor: Actor & { type: 'user' }): Promise<void> {
+    const claims = { sub: actor.userId, role: 'authenticated', ...(actor.claims ?? {}) };
+    await sql`set local role authenticated`.execute(trx);
+    await sql`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(trx);
+    const table = target.type === 'job' ? sql`registration_jobs` : sql`registration_batch_jobs`;
+    const { rows } = await sql`select 1 from ${table} where id = ${target.id}`.execute(trx);
+    await sql`reset role`.execute(trx);
+    await sql`select set_config('request.jwt.claims', '', true)`.execute(trx);
+    if (rows.length === 0) {
+      throw new EngineError('not_visible', `${target.type} ${target.id} does not exist or is not visible to user ${actor.userId}`);
+    }
+  }
+
+  async function lockRow(trx: Db, target: Target): Promise<LockedRow> {
+    // FOR NO KEY UPDATE, not FOR UPDATE: it excludes every other writer of the row just the same, but lets the
+    // foreign-key checks of task inserts for this job (FOR KEY SHARE) through, which FOR UPDATE would block.
+    const q =
+      target.type === 'job'
+        ? sql<LockedRow>`select id, batch_job_id as batch_id, organisation_id, restaurant_id, machine_snapshot, machine_version, revision
+            from registration_jobs where id = ${target.id} for no key update`
+        : sql<LockedRow>`select id, id as batch_id, organisation_id, null as restaurant_id, machine_snapshot, machine_version, revision
+            from registration_batch_jobs where id = ${target.id} for no key update`;
+    const row = (await q.execute(trx)).rows[0];
+    if (!row) throw new EngineError('not_found', `${target.type} ${target.id} does not exist`);
+    return row;
+  }
+
+  function adapterOf(type: TargetType): MachineAdapter<JobProjection> | MachineAdapter<RowValues> {
+    return type === 'job' ? machines.job : machines.batch;
+  }
+
+  async function applyLocked(trx: Db, target: Target, rawEvent: AnyEventObject, actor: Actor, opts: ApplyOptions, notes: TxNotes): Promise<ApplyResult> {
+    const row = await lockRow(trx, target);
+    if (row.machine_snapshot === null || row.machine_snapshot === undefined) {
+      throw new EngineError('no_snapshot', `${target.type} ${target.id} was written by the original implementation and is read-only`);
+    }
+    const revision = Number(row.revision);
+    if (opts.expectedRevision !== undefined && opts.expectedRevision !== revision) {
+      return { ok: false, code: 'revision_mismatch', message: `expected revision ${opts.expectedRevision}, found ${revision}` };
+    }
+    if (opts.fence) {
+      const f = opts.fence;
+      const res = await sql`update registration_tasks set status = ${f.status}, output = ${param(f.output ?? null)}, error = ${param(f.error ?? null)},
+          finished_at = now(), lease_owner = null, lease_expires_at = null
+        where id = ${f.taskId} and status = 'running' and lease_owner = ${f.owner}`.execute(trx);
+      if (Number(res.numAffectedRows ?? 0) === 0) {
+        return { ok: false, code: 'fenced', message: `task ${f.taskId} is no longer held by ${f.owner} (cancelled, finished or lease lost)` };
+      }
+    }
+
+    const adapter = adapterOf(target.type);
+    let persisted: unknown = row.machine_snapshot;
+    const fromVersion = row.machine_version ?? 1;
+    let migrated = false;
+    if (fromVersion > adapter.version) {
+      throw new EngineError('snapshot_unsupported', `${target.type} ${target.id} has machine version ${fromVersion}, newer than this build's ${adapter.version}`);
+    }
+    if (fromVersion < adapter.version) {
+      try {
+        persisted = adapter.migrate(persisted, fromVersion);
+        migrated = true;
+      } catch (cause) {
+        throw new EngineError('snapshot_unsupported', `${target.type} ${target.id}: no migration from machine version ${fromVersion}: ${String(cause)}`);
+      }
+    }
+    const snapshot = restore(adapter.machine, persisted);
+    if (snapshot.status !== 'active') {
+      return { ok: false, code: 'target_final', message: `${target.type} ${target.id} is final (${String(snapshot.value)}); ${rawEvent.type} refused` };
+    }
+
+    let event: AnyEventObject = { ...rawEvent, at: typeof rawEvent.at === 'string' ? rawEvent.at : clock.now().toISOString() };
+    const paths = machines.secretPaths(event);
+    if (paths.length > 0) event = await secrets.seal(event, paths, { organisationId: row.organisation_id, purpose: event.type }, trx);
+
+    const verdict = adapter.check ? adapter.check(snapshot, event) : { ok: snapshot.can(event as never) };
+    if (!verdict.ok) {
+      return {
+        ok: false,
+        code: verdict.code === 'validation_failed' || verdict.code === 'target_final' ? verdict.code : 'not_applicable',
+        message: verdict.message ?? `${target.type} ${target.id} in state ${JSON.stringify(snapshot.value)} does not take ${event.type}`,
+        ...(verdict.fieldErrors ? { fieldErrors: verdict.fieldErrors } : {}),
+      };
+    }
+
+    const [next, actions] = step(adapter.machine, snapshot, event);
+    const fx = readEffects(actions);
+    const newRevision = revision + 1;
+    const nextPersisted = persist(adapter.machine, next);
+
+    if (target.type === 'job') {
+      const a = adapter as MachineAdapter<JobProjection>;
+      await writeJob(trx, row, migrated ? null : a.project(snapshot), a.project(next), nextPersisted, adapter.version, revision);
+    } else {
+      const a = adapter as MachineAdapter<RowValues>;
+      await writeBatch(trx, row, migrated ? null : a.project(snapshot), a.project(next), nextPersisted, adapter.version, revision);
+    }
+
+    await sql`insert into registration_job_events (job_id, batch_id, organisation_id, revision, event, state_before, state_after, actor)
+      values (${target.type === 'job' ? row.id : null}, ${row.batch_id}, ${row.organisation_id}, ${newRevision}, ${JSON.stringify(event)},
+        ${JSON.stringify(snapshot.value)}, ${JSON.stringify(next.value)}, ${actorLabel(actor)})`.execute(trx);
+    notes.events.push({ t: target.type, id: row.id, rev: newRevision, batch: row.batch_id, type: event.type });
+
+    await writeEffects(trx, target, row, fx, newRevision, notes);
+
+    if (target.type === 'job') {
+      for (const follow of fx.notifyBatch) {
+        const res = await applyLocked(trx, { type: 'batch', id: row.batch_id }, { ...follow, jobId: row.id, at: event.at }, { type: 'system', name: `job:${row.id}` }, {}, notes);
+        if (!res.ok) log.debug({ jobId: row.id, event: follow.type, code: res.code }, 'batch did not take job follow-up');
+      }
+    }
+    return { ok: true, target, revision: newRevision, snapshot: next, tasksCreated: notes.tasksCreated };
+  }
+
+  async function writeJob(trx: Db, row: LockedRow, prev: JobProjection | null, next: JobProjection, snap: unknown, version: number, revision: number): Promise<void> {
+    const cols = changedColumns(prev?.job ?? null, next.job, JOB_IDENTITY);
+    const res = await sql`update registration_jobs set machine_snapshot = ${JSON.stringify(snap)}, machine_version = ${version}, revision = revision + 1
+        ${cols.length ? sql`, ${sql.join(setList(cols))}` : sql``}
+      where id = ${row.id} and revision = ${revision}`.execute(trx);
+    if (Number(res.numAffectedRows ?? 0) !== 1) throw new EngineError('not_found', `job ${row.id} changed under its lock (revision ${revision})`, true);
+    for (const s of next.steps) {
+      const n = s.step_number;
+      const before = prev?.steps.find((p) => p.step_number === n) ?? null;
+      const sc = changedColumns(before, s, ['id', 'job_id', 'step_number', 'created_at', 'updated_at']);
+      if (sc.length) await sql`update registration_job_steps set ${sql.join(setList(sc))} where job_id = ${row.id} and step_number = ${n}`.execute(trx);
+    }
+    if (next.searchCandidates) {
+      const before = prev?.searchCandidates ?? null;
+      const cc = changedColumns(before, next.searchCandidates, ['id', 'restaurant_id', 'registration_job_id', 'created_at', 'updated_at']);
+      if (cc.length) {
+        if (!before) {
+          const all = changedColumns(null, next.searchCandidates, ['id', 'restaurant_id', 'registration_job_id', 'created_at', 'updated_at']);
+          await sql`insert into companies_office_search_candidates (restaurant_id, registration_job_id, ${sql.join(all.map(([k]) => ident(k)))})
+            values (${row.restaurant_id}, ${row.id}, ${sql.join(all.map(([, v]) => sql`${param(v)}`))})
+            on conflict (restaurant_id, registration_job_id) do update set ${sql.join(setList(all))}`.execute(trx);
+        } else {
+          await sql`update companies_office_search_candidates set ${sql.join(setList(cc))} where registration_job_id = ${row.id}`.execute(trx);
+        }
+      }
+    }
+  }
+
+  async function writeBatch(trx: Db, row: LockedRow, prev: RowValues | null, next: RowValues, snap: unknown, version: number, revision: number): Promise<void> {
+    const cols = changedColumns(prev, next, BATCH_IDENTITY);
+    const res = await sql`update registration_batch_jobs set machine_snapshot = ${JSON.stringify(snap)}, machine_version = ${version}, revision = revision + 1
+        ${cols.length ? sql`, ${sql.join(setList(cols))}` : sql``}
+      where id = ${row.id} and revision = ${revision}`.execute(trx);
+    if (Number(res.numAffectedRows ?? 0) !== 1) throw new EngineError('not_found', `batch ${row.id} changed under its lock (revision ${revision})`, true);
+  }
+
+  async function writeEffects(trx: Db, target: Target, row: LockedRow, fx: Effects, newRevision: number, notes: TxNotes): Promise<void> {
+    const owner = row.id;
+    const now = clock.now();
+    const inserts: TaskRow[] = [];
+    for (const t of fx.runTasks) {
+      const input = t.input as { jobId?: string } | null;
+      inserts.push({
+        kind: t.kind,
+        job_id: t.kind === 'deliver' ? (input?.jobId ?? null) : target.type === 'job' ? row.id : null,
+        batch_id: row.batch_id,
+        organisation_id: row.organisation_id,
+        task: t.task,
+        idempotency_key: `${owner}:${t.task}`,
+        attempt: t.attempt,
+        input: t.input,
+        run_at: null,
+      });
+    }
+    for (const s of fx.schedules) {
+      const delay = jitteredDelay(s.delayMs, s.jitter, random);
+      inserts.push({
+        kind: 'timer',
+        job_id: target.type === 'job' ? row.id : null,
+        batch_id: row.batch_id,
+        organisation_id: row.organisation_id,
+        task: `timer:${s.id}`,
+        idempotency_key: `${owner}:timer:${s.id}`,
+        attempt: newRevision,
+        input: { target: { type: target.type, id: row.id }, event: s.event ?? { type: 'timer.fired', id: s.id } },
+        run_at: new Date(now.getTime() + delay).toISOString(),
+      });
+    }
+    const cancelKeys = [...fx.cancelTasks.map((t) => `${owner}:${t}`), ...fx.cancelSchedules.map((id) => `${owner}:timer:${id}`)];
+    if (cancelKeys.length) {
+      const { rows } = await sql<{ id: string; was_running: boolean }>`
+        update registration_tasks set status = 'cancelled', finished_at = now(), lease_expires_at = null
+        where idempotency_key = any(${cancelKeys}::text[]) and status in ('queued', 'running')
+        returning id, lease_owner is not null as was_running`.execute(trx);
+      for (const r of rows) if (r.was_running) notes.cancelled.push(r.id);
+    }
+    if (inserts.length) {
+      const res = await insertTasks(trx, inserts);
+      notes.tasksCreated += res;
+      for (const t of inserts) if (t.run_at === null) notes.taskKinds.add(t.kind);
+      if (fx.schedules.length) notes.taskKinds.add('timer');
+    }
+  }
+
+  async function notify(trx: Db, notes: TxNotes): Promise<void> {
+    if (notes.events.length) {
+      await sql`select pg_notify(${CHANNEL_EVENTS}, ${JSON.stringify(notes.events.length > 20 ? notes.events.slice(0, 20) : notes.events)})`.execute(trx);
+    }
+    if (notes.taskKinds.size) await sql`select pg_notify(${CHANNEL_TASKS}, ${[...notes.taskKinds].join(',')})`.execute(trx);
+    if (notes.cancelled.length) await sql`select pg_notify(${CHANNEL_CANCEL}, ${notes.cancelled.join(',')})`.execute(trx);
+  }
+
+  const applyEvent: Engine['applyEvent'] = async (target, event, actor, opts = {}) => {
+    if (!event || typeof event.type !== 'string') throw new EngineError('invalid_input', `event must be an object with a string "type", got ${JSON.stringify(event)}`);
+    return transact(async (trx) => {
+      if (actor.type === 'user') await checkVisible(trx, target, actor);
+      const notes: TxNotes = { events: [], taskKinds: new Set(), cancelled: [], tasksCreated: 0 };
+      const res = await applyLocked(trx, target, event, actor, opts, notes);
+      // A finished task frees a slot under the global limits, and a batch event may resume one: wake claimers.
+      if (opts.fence) notes.taskKinds.add('slot');
+      if (target.type === 'batch' && res.ok) notes.taskKinds.add('batch');
+      await notify(trx, notes);
+      return res;
+    });
+  };
+
+  const applyEventOrThrow: Engine['applyEventOrThrow'] = async (target, event, actor, opts) => {
+    const res = await applyEvent(target, event, actor, opts);
+    if (!res.ok) throw new EventRejectedError(res);
+    return res;
+  };
+
+  const createBatch: Engine['createBatch'] = async (input) => {
+    if (!input.name?.trim()) throw new EngineError('invalid_input', `batch name must not be empty (got ${JSON.stringify(input.name)})`);
+    if (input.restaurants.length === 0) throw new EngineError('invalid_input', 'restaurants: a batch needs at least one restaurant (got 0)');
+    const mode = input.mode ?? 'parallel';
+    const batchId = randomUUID();
+    const jobIds = input.restaurants.map(() => randomUUID());
+    const at = clock.now().toISOString();
+
+    return transact(async (trx) => {
+      const batchInput = { batchId, organisationId: input.organisationId, name: input.name, mode, jobIds, draft: input.draft ?? false };
+      const [bSnap, bActions] = start(machines.batch.machine, batchInput);
+      const bRow = machines.batch.project(bSnap);
+      await sql`insert into registration_batch_jobs (id, name, organisation_id, source_lead_scrape_job_id, execution_mode, created_by,
+          machine_snapshot, machine_version, revision ${sqlCols(bRow, BATCH_IDENTITY.concat(['name', 'execution_mode', 'created_by', 'source_lead_scrape_job_id']))})
+        values (${batchId}, ${input.name}, ${input.organisationId}, ${input.sourceLeadScrapeJobId ?? null}, ${mode}, ${input.createdBy ?? null},
+          ${JSON.stringify(persist(machines.batch.machine, bSnap))}, ${machines.batch.version}, 0 ${sqlVals(bRow, BATCH_IDENTITY.concat(['name', 'execution_mode', 'created_by', 'source_lead_scrape_job_id']))})`.execute(trx);
+
+      const creator = actorLabel(input.createdBy ? { type: 'user', userId: input.createdBy } : { type: 'system', name: 'engine' });
+      const jobRows: RowValues[] = [];
+      const stepRows: RowValues[] = [];
+      const candRows: RowValues[] = [];
+      const eventRows: RowValues[] = [
+        { job_id: null, batch_id: batchId, organisation_id: input.organisationId, revision: 0, event: { type: 'engine.created', input: batchInput, at }, state_after: bSnap.value, actor: creator },
+      ];
+      for (let i = 0; i < input.restaurants.length; i++) {
+        const r = input.restaurants[i]!;
+        const jobId = jobIds[i]!;
+        const executionConfig =
+          r.executionConfig === undefined
+            ? undefined
+            : await secrets.seal(r.executionConfig, machines.inputSecretPaths, { organisationId: input.organisationId, purpose: 'execution_config' }, trx);
+        const jobInput = {
+          jobId,
+          batchId,
+          organisationId: input.organisationId,
+          restaurant: r.restaurant,
+          ...(executionConfig === undefined ? {} : { executionConfig }),
+          ...(r.maxRetries === undefined ? {} : { maxRetries: r.maxRetries }),
+        };
+        const [jSnap, jActions] = start(machines.job.machine, jobInput);
+        if (jActions.some((a) => a.type === 'runTask' || a.type === 'schedule')) {
+          throw new EngineError('invalid_input', 'the job machine requested work on creation; jobs start through batch.start');
+        }
+        const p = machines.job.project(jSnap);
+        jobRows.push({
+          ...stripIdentity(p.job, JOB_IDENTITY),
+          id: jobId,
+          batch_job_id: batchId,
+          restaurant_id: r.restaurant.id,
+          organisation_id: input.organisationId,
+          execution_config: executionConfig ?? p.job.execution_config ?? {},
+          machine_snapshot: persist(machines.job.machine, jSnap),
+          machine_version: machines.job.version,
+          revision: 0,
+        });
+        for (const s of p.steps) stepRows.push({ ...stripIdentity(s, ['id', 'created_at', 'updated_at']), job_id: jobId });
+        if (p.searchCandidates) {
+          candRows.push({ ...stripIdentity(p.searchCandidates, ['id', 'created_at', 'updated_at']), restaurant_id: r.restaurant.id, registration_job_id: jobId });
+        }
+        eventRows.push({ job_id: jobId, batch_id: batchId, organisation_id: input.organisationId, revision: 0, event: { type: 'engine.created', input: jobInput, at }, state_after: jSnap.value, actor: creator });
+      }
+      try {
+        await bulkInsert(trx, 'registration_jobs', jobRows);
+      } catch (err) {
+        const e = err as { code?: string; constraint?: string; detail?: string };
+        if (e.code === '23505' && e.constraint === 'registration_jobs_unique_restaurant_batch') {
+          const dup = /restaurant_id\)=\([^,]+, ([^)]+)\)/.exec(e.detail ?? '')?.[1];
+          throw new EngineError('duplicate_restaurant', `restaurants: restaurant ${dup ?? '(see detail)'} appears more than once in batch "${input.name}"`, false, e.detail);
+        }
+        if (e.code === '23503') throw new EngineError('invalid_input', `restaurants: ${e.detail ?? 'a restaurant does not exist'}`, false, e.detail);
+        throw err;
+      }
+      await bulkInsert(trx, 'registration_job_steps', stepRows);
+      if (candRows.length) await bulkInsert(trx, 'companies_office_search_candidates', candRows);
+      await bulkInsert(trx, 'registration_job_events', eventRows);
+      const notes: TxNotes = { events: [{ t: 'batch', id: batchId, rev: 0, batch: batchId, type: 'engine.created' }], taskKinds: new Set(), cancelled: [], tasksCreated: 0 };
+      const lockedBatch: LockedRow = { id: batchId, batch_id: batchId, organisation_id: input.organisationId, restaurant_id: null, machine_snapshot: null, machine_version: null, revision: 0 };
+      await writeEffects(trx, { type: 'batch', id: batchId }, lockedBatch, readEffects(bActions), 0, notes);
+      await notify(trx, notes);
+      log.info({ batchId, jobs: jobIds.length }, 'batch created');
+      return { batchId, jobIds };
+    });
+  };
+
+  return { applyEvent, applyEventOrThrow, createBatch, machines };
+}
+
+/** The event log's actor column: "user:<uuid>", or the system component's name ("engine", "worker:<id>", "job:<uuid>"). */
+export function actorLabel(actor: Actor): string {
+  return actor.type === 'user' ? `user:${actor.userId}` : actor.name;
+}
+
+function stripIdentity(row: RowValues, skip: readonly string[]): RowValues {
+  return Object.fromEntries(Object.entries(row).filter(([k, v]) => !skip.includes(k) && v !== undefined));
+}
+
+function sqlCols(row: RowValues, skip: readonly string[]) {
+  const cols = Object.keys(stripIdentity(row, skip));
+  return cols.length ? sql`, ${sql.join(cols.map(ident))}` : sql``;
+}
+function sqlVals(row: RowValues, skip: readonly string[]) {
+  const vals = Object.values(stripIdentity(row, skip));
+  return vals.length ? sql`, ${sql.join(vals.map((v) => sql`${param(v)}`))}` : sql``;
+}
+
+/** Inserts many rows in one statement: one JSON parameter expanded by jsonb_populate_recordset (columns named explicitly, so defaults apply to the rest). */
+export async function bulkInsert(trx: Db, table: string, rows: readonly RowValues[], chunk = 5000): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    await sql`insert into ${ident(table)} (${sql.join(cols.map(ident))})
+      select ${sql.join(cols.map(ident))} from jsonb_populate_recordset(null::${ident(table)}, ${JSON.stringify(part)}::jsonb)`.execute(trx);
+  }
+}
+
+export interface TaskRow {
+  kind: string;
+  job_id: string | null;
+  batch_id: string;
+  organisation_id: string;
+  task: string;
+  idempotency_key: string;
+  attempt: number;
+  input: unknown;
+  run_at: string | null;
+}
+
+/** Inserts task rows; a row that already exists for (idempotency_key, attempt) is kept as it is. Returns how many were new. */
+export async function insertTasks(trx: Db, rows: readonly TaskRow[]): Promise<number> {
+  const res = await sql`insert into registration_tasks (kind, job_id, batch_id, organisation_id, task, idempotency_key, attempt, input, run_at, status)
+    select kind, job_id, batch_id, organisation_id, task, idempotency_key, attempt, input, coalesce(run_at, now()), 'queued'
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(kind text, job_id uuid, batch_id uuid, organisation_id uuid, task text,
+      idempotency_key text, attempt int, input jsonb, run_at timestamptz)
+    on conflict (idempotency_key, attempt) do nothing`.execute(trx);
+  return Number(res.numAffectedRows ?? 0);
+}
