@@ -1,7 +1,7 @@
 // RestaurantFacts: the part of a `restaurants` row that company matching and configuration defaults read.
 // Keys are the restaurants table's column names, so the engine can pass a row (or a subset) straight in.
 import { z } from 'zod';
-import { openingHoursSchema } from './config/openingHours';
+import { coerceOpeningHours, openingHoursSchema } from './config/openingHours';
 
 const text = z.string().nullish();
 
@@ -22,10 +22,13 @@ export const RestaurantFactsSchema = z.object({
   instagram_url: text,
   facebook_url: text,
   cuisine: z.array(z.string()).nullish(),
-  /** Structured hours (see openingHoursSchema); `opening_hours_text` is the raw cell when only that is known. */
-  opening_hours: openingHoursSchema.nullish(),
+  /**
+   * Structured hours (see openingHoursSchema). Stored shapes of the original and leads cells are read; hours that
+   * cannot be read become null rather than failing the whole record (`opening_hours_text` keeps the raw cell).
+   */
+  opening_hours: z.preprocess(coerceOpeningHours, openingHoursSchema).nullish().catch(null),
   opening_hours_text: text,
-  theme: z.enum(['light', 'dark']).nullish(),
+  theme: z.enum(['light', 'dark']).nullish().catch(null),
   primary_color: text,
   secondary_color: text,
   logo_url: text,

@@ -627,3 +627,15 @@ describe('secrets', () => {
     expect(config.password).toBe('generated_password');
   });
 });
+
+describe('restaurant facts', () => {
+  test('stored hours in the original shapes are read, and unreadable ones become null instead of failing the record', () => {
+    const base = { id: 'r1', name: 'Noi Thai Kitchen' };
+    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: { tue: '17:00-21:30' } }).opening_hours).toEqual([
+      { day: 'Tuesday', open: '17:00', close: '21:30' },
+    ]);
+    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: 'Tue-Sun 17:00-21:30' }).opening_hours).toHaveLength(6);
+    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: 'whenever', theme: 'neon' })).toMatchObject({ opening_hours: null, theme: null });
+    expect(RestaurantFactsSchema.safeParse({ id: 'r2', name: '' }).success).toBe(false);
+  });
+});

@@ -6,6 +6,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 export {
   DAYS,
   OpeningHoursParseError,
+  coerceOpeningHours,
   findOverlap,
   formatOpeningHours,
   openingHoursEntrySchema,

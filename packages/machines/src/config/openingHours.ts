@@ -286,6 +286,65 @@ export function splitOvernight(hours: readonly OpeningHoursEntry[]): OpeningHour
   return sortOpeningHours(out);
 }
 
+const DAY_LOOKUP: Record<string, Day> = Object.fromEntries(
+  DAYS.flatMap((day) => [
+    [day.toLowerCase(), day],
+    [day.slice(0, 3).toLowerCase(), day],
+  ]),
+);
+
+/**
+ * Reads opening hours in the shapes stored data has: our entries, free text, the registration script's
+ * `[{ day, hours: { open, close } }]`, or an object keyed by day (`{ monday: { open, close } | "11:00-21:00" | "Closed" }`).
+ * Unreadable values are returned as they are, so the schema reports them.
+ */
+export function coerceOpeningHours(value: unknown): unknown {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return [];
+  if (typeof value === 'string') return value;
+  const entries: OpeningHoursEntry[] = [];
+  const push = (dayName: unknown, open: unknown, close: unknown): boolean => {
+    const day = typeof dayName === 'string' ? DAY_LOOKUP[dayName.trim().toLowerCase()] : undefined;
+    if (!day) return false;
+    if (typeof open !== 'string' || typeof close !== 'string') return false;
+    if (/closed/i.test(open) || /closed/i.test(close)) return true;
+    const pad = (t: string) => t.trim().replace(/^(\d):/, '0$1:');
+    entries.push({ day, open: pad(open), close: pad(close) });
+    return true;
+  };
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (!item || typeof item !== 'object') return value;
+      const row = item as Record<string, unknown>;
+      const hours = (row.hours && typeof row.hours === 'object' ? row.hours : row) as Record<string, unknown>;
+      if (!push(row.day, hours.open, hours.close)) return value;
+    }
+    return sortOpeningHours(entries);
+  }
+  if (typeof value === 'object') {
+    for (const [dayName, hours] of Object.entries(value as Record<string, unknown>)) {
+      const list = Array.isArray(hours) ? hours : [hours];
+      for (const h of list) {
+        if (typeof h === 'string') {
+          if (/closed/i.test(h)) continue;
+          try {
+            for (const e of parseOpeningHours(`${dayName} ${h}`)) entries.push(e);
+          } catch {
+            return value;
+          }
+        } else if (h && typeof h === 'object') {
+          const o = h as Record<string, unknown>;
+          if (o.closed === true || o.isOpen === false) continue;
+          if (!push(dayName, o.open, o.close)) return value;
+        } else if (h !== null && h !== false) {
+          return value;
+        }
+      }
+    }
+    return sortOpeningHours(entries);
+  }
+  return value;
+}
+
 const entriesSchema = z
   .array(openingHoursEntrySchema)
   .transform((hours) => sortOpeningHours(hours))
