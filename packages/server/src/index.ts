@@ -13,3 +13,5 @@ export { parseEnv, EnvSchema, EnvError } from './env';
 export type { Env } from './env';
 export { main as runCli, buildCli } from './cli';
 export type { CliContext, RegisterCommand } from './cli/context';
+export { asRole, asUser } from './db/rls';
+export type { SupabaseRole, JwtClaims } from './db/rls';
