@@ -17,3 +17,5 @@ export { createCompaniesOfficeClient, addressKeyword, type CompaniesOfficeClient
 export * from './registry/registryClient';
 export * from './company/details';
 export * from './company/names';
+export * from './browser/pool';
+export * from './extraction/storePage';
