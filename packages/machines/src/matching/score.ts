@@ -270,6 +270,7 @@ export function scoreCandidates(restaurant: RestaurantForScoring, candidates: re
     (a, b) =>
       b.score - a.score ||
       Number(b.standing === 'registered') - Number(a.standing === 'registered') ||
-      a.company_number.localeCompare(b.company_number),
+      // Code-unit order, not localeCompare: the machines must order alike in every runtime, so replays match.
+      (a.company_number < b.company_number ? -1 : a.company_number > b.company_number ? 1 : 0),
   );
 }
