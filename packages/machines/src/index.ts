@@ -12,3 +12,7 @@ export * from './jobMachine';
 export * from './yoloMachine';
 export * from './checkEvent';
 export * from './versions';
+export * from './batchMachine';
+export * from './projection';
+export * from './definitions';
+export * from './runLocal';

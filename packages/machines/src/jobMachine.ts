@@ -266,7 +266,7 @@ const step6: JobStateConfig = {
       entry: ['failYolo', finishedFailed],
     } as JobStateConfig,
     onReopened: ['jobReopened', setStep(6, 'in_progress'), reopened],
-  }) as never,
+  }) as Record<string, JobStateConfig>,
 } as JobStateConfig;
 
 export const jobMachine = jobSetup.createMachine({
@@ -288,7 +288,7 @@ export const jobMachine = jobSetup.createMachine({
     },
     active: {
       initial: 'step1',
-      states: { step1, step2, step3, step4, step5, step6 } as never,
+      states: { step1, step2, step3, step4, step5, step6 } as Record<string, JobStateConfig>,
     },
     completed: {
       type: 'final',

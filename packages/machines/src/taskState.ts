@@ -138,6 +138,6 @@ export function taskState(spec: TaskSpec): JobStateConfig {
   return jobSetup.createStateConfig({
     ...(spec.description ? { description: spec.description } : {}),
     initial: spec.initial ?? 'running',
-    states: states as never,
+    states: states as Record<string, JobStateConfig>,
   } as JobStateConfig);
 }

@@ -135,5 +135,5 @@ export const yoloMachine = jobSetup.createMachine({
     onSucceeded: { target: 'succeeded' },
     failed: { tags: ['job_failed'], description: 'A sub-step failed and every independent branch has finished' },
     onReopened: [],
-  }) as never,
+  }) as Record<string, JobStateConfig>,
 });

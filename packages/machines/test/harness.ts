@@ -2,7 +2,7 @@
 // answers runTask effects with scripted outcomes. The same path the engine takes, minus the database.
 import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { applyEvent, effectsOf, type AnyMachineEvent, type Effect, type RunTaskParams } from '../src';
-import type { RestaurantFacts } from '../src/restaurant';
+import type { BatchContext, JobContext, RestaurantFacts } from '../src';
 
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -90,8 +90,12 @@ export class Driver {
     }
   }
 
-  get context(): any {
-    return this.snapshot.context;
+  get context(): JobContext {
+    return this.snapshot.context as JobContext;
+  }
+
+  get batch(): BatchContext {
+    return this.snapshot.context as BatchContext;
   }
 }
 
@@ -140,4 +144,20 @@ export const companyDetails = {
 
 export function jobInput(overrides: Record<string, unknown> = {}) {
   return { jobId: 'job-1', batchId: 'batch-1', organisationId: 'org-1', restaurant, ...overrides };
+}
+
+import { normaliseExecutionConfig, type SubStepKey } from '../src';
+
+/** A valid configuration with some sub-steps switched off. */
+export function configWith(disabled: SubStepKey[] = []) {
+  return normaliseExecutionConfig({
+    email: 'owner@pizzapalace.co.nz',
+    password: { secret_ref: 'secret-1' },
+    onboarding: { user_name: 'Jo', user_email: 'jo@pizzapalace.co.nz', user_password: { secret_ref: 'secret-2' } },
+    steps_enabled: Object.fromEntries(disabled.map((k) => [k, false])),
+  });
+}
+
+export function yoloInput(disabled: SubStepKey[] = [], overrides: Record<string, unknown> = {}) {
+  return { ...jobInput(overrides), executionConfig: configWith(disabled) };
 }
