@@ -183,7 +183,7 @@ describe('traps of real register data', () => {
       expect(top.score).toBe(100);
       expect(top.evidence).toContain('legal name equals restaurant name');
       expect(top.evidence).toContain('registered office matches street (201 Great South Road)');
-      expect(byNumber(scored, '2000003').evidence).toContain('registered office in the same suburb (otahuhu)');
+      expect(byNumber(scored, '2000003').evidence).toContain(`registered office in the same suburb (${address.split(', ')[1]})`);
       expect(confident(scored)?.company_number).toBe('1005199');
     }
   });
@@ -239,7 +239,7 @@ describe('traps of real register data', () => {
       company('KAIPARA HOLDINGS LIMITED', '1017330', { registered_address: accountant, match_source: 'address' }),
     ]);
     expect(scored[0]?.company_number).toBe('1012131');
-    expect(byNumber(scored, '1010398').evidence).toContain('legal name shares words with restaurant name (minos, pizza)');
+    expect(byNumber(scored, '1010398').evidence).toContain('legal name shares words with restaurant name (Minos, Pizza)');
     expect(confident(scored)?.company_number).toBe('1012131');
   });
 
@@ -258,7 +258,7 @@ describe('traps of real register data', () => {
     });
     const scored = scoreCandidates(restaurant, [liquidating, operator]);
     expect(scored[0]?.company_number).toBe('1031194');
-    expect(scored[0]?.evidence[0]).toBe('trading name equals restaurant name apart from "papakura" ("Cheap as Chips")');
+    expect(scored[0]?.evidence[0]).toBe('trading name equals restaurant name apart from "Papakura" ("Cheap as Chips")');
     expect(byNumber(scored, '1029461').evidence).toContain('in liquidation since 2024');
     expect(confident(scored)?.company_number).toBe('1031194');
 
@@ -292,7 +292,7 @@ describe('traps of real register data', () => {
     ]);
     expect(ponsonby[0]?.company_number).toBe('1034660');
     expect(newmarket[0]?.company_number).toBe('1034660');
-    expect(newmarket[0]?.evidence).toContain('legal name equals restaurant name apart from "newmarket", "nz"');
+    expect(newmarket[0]?.evidence).toContain('legal name equals restaurant name apart from "Newmarket", "NZ"');
     expect(confident(ponsonby)?.company_number).toBe('1034660');
     expect(confident(newmarket)).toBeNull();
     expect(explainConfidence(newmarket).reason).toBe('top score 64 is below the threshold 70');

@@ -1,7 +1,7 @@
 // Scores registry candidates against a restaurant on name, trading names, address and status. Every point comes
 // with the sentence that justifies it, so the person choosing in step 3 sees why a company ranks where it does.
 import type { RestaurantFacts } from '../restaurant';
-import { coreWords, foldText, localityWords, normaliseCompanyName, parseAddress } from './normalise';
+import { coreWords, foldText, localityWords, normaliseCompanyName, parseAddress, words } from './normalise';
 import { searchableName } from './queries';
 import type { Candidate, CompanyStanding, ScoreFactor, ScoreFactorKind, ScoredCandidate } from './types';
 
@@ -80,6 +80,18 @@ function ignoredWords(restaurantName: string, candidateName: string, r: NameView
   return [...new Set(all.filter((w) => w !== '' && !kept.has(w)))];
 }
 
+/** Folded word → how the given texts spell it (the first text that has it wins), for evidence people read. */
+function spellings(...texts: Array<string | null | undefined>): (word: string) => string {
+  const map = new Map<string, string>();
+  for (const text of texts) {
+    for (const token of (text ?? '').split(/[\s,()]+/)) {
+      const folded = words(token);
+      if (folded.length === 1 && !map.has(folded[0] as string)) map.set(folded[0] as string, token.replace(/[.'’]+$/, ''));
+    }
+  }
+  return (word) => map.get(word) ?? word;
+}
+
 function nameFactor(
   kind: ScoreFactorKind,
   label: string,
@@ -97,6 +109,7 @@ function nameFactor(
     if (!name || name.trim() === '') continue;
     const candidate = view(name, locality);
     const quoted = names.length > 1 || kind !== 'name' ? ` ("${name}")` : '';
+    const spell = spellings(restaurantName, name);
     if (candidate.normalised !== '' && candidate.normalised === restaurant.normalised) {
       consider({
         factor: kind,
@@ -108,13 +121,17 @@ function nameFactor(
       consider({
         factor: kind,
         points: previous ? SCORE_POINTS.previousCore : SCORE_POINTS.nameCore,
-        evidence: `${label} equals restaurant name apart from ${ignored.map((w) => `"${w}"`).join(', ') || 'punctuation'}${quoted}`,
+        evidence: `${label} equals restaurant name apart from ${ignored.map((w) => `"${spell(w)}"`).join(', ') || 'punctuation'}${quoted}`,
       });
     } else {
       const { ratio, shared } = jaccard(candidate.core, restaurant.core);
       const points = Math.round(SCORE_POINTS.nameOverlapMax * ratio * (previous ? 0.5 : 1));
       if (points > 0) {
-        consider({ factor: kind, points, evidence: `${label} shares words with restaurant name (${shared.join(', ')})${quoted}` });
+        consider({
+          factor: kind,
+          points,
+          evidence: `${label} shares words with restaurant name (${shared.map(spell).join(', ')})${quoted}`,
+        });
       }
     }
   }
@@ -146,6 +163,7 @@ function addressFactor(
   const ownStreet = parseAddress(restaurant.address).street;
   const ownLocality = new Set(localityWords(restaurant.address, null));
   const city = restaurant.city ? foldText(restaurant.city).trim() : '';
+  const spell = spellings(restaurant.address, restaurant.city);
   const addresses: Array<{ text: string; label: string }> = [];
   if (candidate.registered_address) addresses.push({ text: candidate.registered_address, label: 'registered office' });
   for (const other of candidate.addresses ?? []) addresses.push({ text: other, label: 'an address on the register' });
@@ -178,7 +196,11 @@ function addressFactor(
     } else {
       const suburb = [...ownLocality].filter((w) => w !== city && theirLocality.includes(w) && !city.split(' ').includes(w));
       if (suburb.length > 0) {
-        consider({ factor: 'address', points: SCORE_POINTS.sameSuburb, evidence: `${label} in the same suburb (${suburb.join(' ')})` });
+        consider({
+          factor: 'address',
+          points: SCORE_POINTS.sameSuburb,
+          evidence: `${label} in the same suburb (${suburb.map(spell).join(' ')})`,
+        });
       } else if (city !== '' && city.split(' ').every((w) => theirLocality.includes(w))) {
         consider({ factor: 'address', points: SCORE_POINTS.sameCity, evidence: `${label} in the same city (${restaurant.city?.trim()})` });
       } else {
