@@ -46,7 +46,7 @@ describe('name and address searches', () => {
     const removed = found.find((x) => x.company_number === '1006932');
     expect(removed).toMatchObject({ status: 'Removed', status_code: '80', removed_on: '2019-03-14' });
     const liq = (await client().searchByName('Cheap as Chips Papakura')).find((x) => x.company_number === '1029461');
-    expect(liq).toMatchObject({ status: 'In Liquidation', in_liquidation: true });
+    expect(liq).toMatchObject({ status: 'In Liquidation', liquidation: { started_on: null } });
   });
 
   it('pages through the NZBN search until every result is read', async () => {

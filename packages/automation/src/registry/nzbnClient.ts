@@ -160,7 +160,11 @@ export function createNzbnClient(options: NzbnClientOptions): NzbnClient {
           c.trading_names = names(entity['tradingNames']).length ? names(entity['tradingNames']) : item.tradingNames;
           c.removed_on = registerDate(entity['removedDate']) ?? null;
           c.removal_commenced = cd?.['removalCommenced'] === true;
-          c.in_liquidation = arr(cd?.['insolvencies']).length > 0 || /liquidation/i.test(item.status);
+          const insolvency = arr(cd?.['insolvencies']).map(obj).find((x) => x !== null) ?? null;
+          c.liquidation =
+            insolvency || /liquidation|receivership/i.test(item.status)
+              ? { started_on: registerDate(pick(insolvency, 'commenced', 'startDate', 'appointmentDate')) }
+              : null;
           if (!c.company_number) c.company_number = str(entity['sourceRegisterUniqueIdentifier']) ?? '';
           return c;
         }),

@@ -1,23 +1,16 @@
 // The registry interface and the raw candidate shape (the seed's combined_results entry plus what the
 // registers add: trading names, addresses, status details). Scoring lives in @regbatch/machines.
+import type { RegistryCompany } from '@regbatch/machines';
 import type { CompanyDetails } from '../company/details';
 
-export interface RawCandidate {
-  company_name: string;
-  company_number: string;
-  nzbn: string | null;
-  status: string;
-  incorporation_date: string | null;
-  registered_address: string | null;
+/**
+ * The machines' RegistryCompany (the seed's combined_results entry plus trading names, addresses, removal and
+ * liquidation facts) tagged with the search that found it; `mergeSearchResults` turns two lists into 'both'.
+ */
+export interface RawCandidate extends RegistryCompany {
   match_source: 'name' | 'address';
-  trading_names?: string[];
-  previous_names?: string[];
-  addresses?: string[];
+  /** The register's numeric status code ("50", "80"...), when the source gives one. */
   status_code?: string;
-  removed_on?: string | null;
-  removal_commenced?: boolean;
-  in_liquidation?: boolean;
-  entity_type?: string;
 }
 
 export interface AddressQuery {

@@ -267,7 +267,7 @@ export function toCompanyDetails(entry: RegistryEntry) {
     removalCommenced: false,
     insolvencies:
       statusInfo(entry.status).code === '60'
-        ? [{ insolvencyType: 'Liquidation', commenced: nzDate(entry.removed_on ?? entry.incorporation_date) }]
+        ? [{ insolvencyType: 'Liquidation', commenced: nzDate(entry.removed_on) }]
         : [],
     ultimateHoldingCompany: { yn: false, name: null, type: null, number: null, nzbn: null, country: null, effectiveDate: null, ultimateHoldingCompanyAddress: [] },
     shareholding: {
