@@ -19,3 +19,4 @@ export * from './company/details';
 export * from './company/names';
 export * from './browser/pool';
 export * from './extraction/storePage';
+export * from './leads/parse';
