@@ -85,7 +85,12 @@ const SEED_EXAMPLE = {
 
 /** A YoloModeFormData row as the original's step-5 form saved it (reference §3.6), with its quirks. */
 const LEGACY_ROW = {
-  account: { registerNewUser: true, email: 'Owner@KowhaiBurger.example.nz', password: 'Kowhaiburgerco789!', phone: '021 555 0101' },
+  account: {
+    registerNewUser: true,
+    email: 'Owner@KowhaiBurger.example.nz',
+    password: 'Kowhaiburgerco789!',
+    phone: '021 555 0101',
+  },
   restaurant: {
     registrationMode: 'existing_account_first_restaurant',
     name: 'Kowhai Burger Co',
@@ -99,7 +104,12 @@ const LEGACY_ROW = {
       { day: 'Sunday', hours: { open: 'Closed', close: 'Closed' } },
     ],
   },
-  menu: { selectedMenuId: '5b0c0de0-0000-4000-8000-000000000001', uploadImages: true, addOptionSets: false, addItemTags: true },
+  menu: {
+    selectedMenuId: '5b0c0de0-0000-4000-8000-000000000001',
+    uploadImages: true,
+    addOptionSets: false,
+    addItemTags: true,
+  },
   website: {
     theme: 'dark',
     cuisines: ['burgers'],
@@ -162,7 +172,9 @@ describe('field schemas', () => {
   ])('email %j is rejected with the value named', (input) => {
     const result = emailSchema.safeParse(input);
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe(`${JSON.stringify(input.trim().toLowerCase())} is not a valid email address`);
+    expect(result.error?.issues[0]?.message).toBe(
+      `${JSON.stringify(input.trim().toLowerCase())} is not a valid email address`,
+    );
   });
 
   test.each([
@@ -183,14 +195,21 @@ describe('field schemas', () => {
     expect(nzPhoneSchema.parse(input)).toBe(stored);
   });
 
-  test.each(['555', '021 55', '+61 2 9999 9999', '+1 415 555 2671', 'call me', '09 555 0103 or 021 555 0101', ''])(
-    'phone %j is rejected with the value named',
-    (input) => {
-      const result = nzPhoneSchema.safeParse(input);
-      expect(result.success).toBe(false);
-      expect(result.error?.issues[0]?.message).toBe(`${JSON.stringify(input.trim())} is not a valid New Zealand phone number`);
-    },
-  );
+  test.each([
+    '555',
+    '021 55',
+    '+61 2 9999 9999',
+    '+1 415 555 2671',
+    'call me',
+    '09 555 0103 or 021 555 0101',
+    '',
+  ])('phone %j is rejected with the value named', (input) => {
+    const result = nzPhoneSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe(
+      `${JSON.stringify(input.trim())} is not a valid New Zealand phone number`,
+    );
+  });
 
   test.each([
     ['#abc', '#aabbcc'],
@@ -202,11 +221,16 @@ describe('field schemas', () => {
     expect(hexColourSchema.parse(input)).toBe(stored);
   });
 
-  test.each(['#12', '#abcd', '#1234567', 'red', 'rgb(0,0,0)', '#ggg', ''])('colour %j is rejected with the value named', (input) => {
-    const result = hexColourSchema.safeParse(input);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toContain(`${JSON.stringify(input.trim())} is not a hex colour`);
-  });
+  test.each(['#12', '#abcd', '#1234567', 'red', 'rgb(0,0,0)', '#ggg', ''])(
+    'colour %j is rejected with the value named',
+    (input) => {
+      const result = hexColourSchema.safeParse(input);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toContain(
+        `${JSON.stringify(input.trim())} is not a hex colour`,
+      );
+    },
+  );
 });
 
 describe('opening hours', () => {
@@ -259,20 +283,33 @@ describe('opening hours', () => {
   });
 
   test('the schema takes stored entries or a cell, and orders them', () => {
-    expect(openingHoursSchema.parse([
-      { day: 'Tuesday', open: '09:00', close: '17:00' },
-      { day: 'Monday', open: '09:00', close: '17:00' },
-    ]).map((e) => e.day)).toEqual(['Monday', 'Tuesday']);
+    expect(
+      openingHoursSchema
+        .parse([
+          { day: 'Tuesday', open: '09:00', close: '17:00' },
+          { day: 'Monday', open: '09:00', close: '17:00' },
+        ])
+        .map((e) => e.day),
+    ).toEqual(['Monday', 'Tuesday']);
     expect(openingHoursSchema.parse('Mon 9-5pm')).toEqual([{ day: 'Monday', open: '09:00', close: '17:00' }]);
     const bad = openingHoursSchema.safeParse([{ day: 'Monday', open: '9am', close: '17:00' }]);
-    expect(bad.error?.issues[0]).toMatchObject({ path: [0, 'open'], message: '"9am" is not a time of day (HH:MM)' });
+    expect(bad.error?.issues[0]).toMatchObject({
+      path: [0, 'open'],
+      message: '"9am" is not a time of day (HH:MM)',
+    });
   });
 
   test('stored shapes of the original are read: day lists with hours objects, and objects keyed by day', () => {
     expect(coerceOpeningHours([{ day: 'Friday', hours: { open: '17:00', close: '02:00' } }])).toEqual([
       { day: 'Friday', open: '17:00', close: '02:00' },
     ]);
-    expect(coerceOpeningHours({ monday: { open: '9:00', close: '17:00' }, tuesday: 'Closed', wed: '11:00-14:00, 17:00-21:00' })).toEqual([
+    expect(
+      coerceOpeningHours({
+        monday: { open: '9:00', close: '17:00' },
+        tuesday: 'Closed',
+        wed: '11:00-14:00, 17:00-21:00',
+      }),
+    ).toEqual([
       { day: 'Monday', open: '09:00', close: '17:00' },
       { day: 'Wednesday', open: '11:00', close: '14:00' },
       { day: 'Wednesday', open: '17:00', close: '21:00' },
@@ -296,7 +333,11 @@ describe('ExecutionConfig', () => {
       card_text_color: '#2d2d2d',
       favicon_source: 'logo_favicon_url',
     });
-    expect(config.onboarding).toEqual({ user_name: null, user_email: 'owner@restaurant.com', user_password: 'generated_password' });
+    expect(config.onboarding).toEqual({
+      user_name: null,
+      user_email: 'owner@restaurant.com',
+      user_password: 'generated_password',
+    });
     // Normalising is idempotent: the canonical shape is accepted as it is.
     expect(normaliseExecutionConfig(config)).toEqual(config);
     expect(CanonicalExecutionConfigSchema.parse(config)).toEqual(config);
@@ -307,7 +348,10 @@ describe('ExecutionConfig', () => {
     ['import_menu_immediately', 'menuImport'],
     ['auto_configure_services', 'servicesConfig'],
   ] as const)('%s: false turns %s off, and is not kept beside the switch', (flag, key) => {
-    const config = normaliseExecutionConfig({ ...SEED_EXAMPLE, settings: { ...SEED_EXAMPLE.settings, [flag]: false } });
+    const config = normaliseExecutionConfig({
+      ...SEED_EXAMPLE,
+      settings: { ...SEED_EXAMPLE.settings, [flag]: false },
+    });
     expect(config.steps_enabled[key]).toBe(false);
     expect(isStepEnabled(config, key)).toBe(false);
     expect(SUB_STEP_KEYS.filter((k) => !config.steps_enabled[k])).toEqual([key]);
@@ -324,16 +368,30 @@ describe('ExecutionConfig', () => {
   });
 
   test('a missing switch means enabled; restaurantRegistration, absent from the seed, is enabled', () => {
-    expect(normaliseExecutionConfig({ email: 'a@b.nz', password: 'x' }).steps_enabled.restaurantRegistration).toBe(true);
+    expect(
+      normaliseExecutionConfig({ email: 'a@b.nz', password: 'x' }).steps_enabled.restaurantRegistration,
+    ).toBe(true);
   });
 
   test.each([
     [{ settings: { website_theme: 'blue' } }, 'settings.website_theme: "blue" is not one of "light", "dark"'],
     [{ settings: { item_layout: 'grid' } }, 'settings.item_layout: "grid" is not one of "card", "list"'],
-    [{ settings: { header_image: 'instagram' } }, 'settings.header_image: "instagram" is not one of "website_og_image", "facebook_cover_image", "ubereats_og_image", "doordash_og_image"'],
-    [{ settings: { primary_color: '#12' } }, 'settings.primary_color: "#12" is not a hex colour like #3f92ff'],
-    [{ settings: { nav_text_color: 'purple' } }, 'settings.nav_text_color: "purple" is not a hex colour like #3f92ff'],
-    [{ settings: { nav_logo_dark_tint: 'glow' } }, 'settings.nav_logo_dark_tint: "glow" is not a hex colour like #3f92ff'],
+    [
+      { settings: { header_image: 'instagram' } },
+      'settings.header_image: "instagram" is not one of "website_og_image", "facebook_cover_image", "ubereats_og_image", "doordash_og_image"',
+    ],
+    [
+      { settings: { primary_color: '#12' } },
+      'settings.primary_color: "#12" is not a hex colour like #3f92ff',
+    ],
+    [
+      { settings: { nav_text_color: 'purple' } },
+      'settings.nav_text_color: "purple" is not a hex colour like #3f92ff',
+    ],
+    [
+      { settings: { nav_logo_dark_tint: 'glow' } },
+      'settings.nav_logo_dark_tint: "glow" is not a hex colour like #3f92ff',
+    ],
     [{ settings: { facebook_url: 'not a url' } }, 'settings.facebook_url: "not a url" is not a web address'],
     [{ email: 'owner at example.nz' }, 'email: "owner at example.nz" is not a valid email address'],
     [{ email: undefined }, 'email: required'],
@@ -341,11 +399,26 @@ describe('ExecutionConfig', () => {
     [{ password: { secret: 'x' } }, 'password: expected string, got {"secret":"x"}'],
     [{ phone: '021 55' }, 'phone: "021 55" is not a valid New Zealand phone number'],
     [{ steps_enabled: { menuImport: 'yes' } }, 'steps_enabled.menuImport: expected boolean, got "yes"'],
-    [{ settings: { import_menu_immediately: 'yes' } }, 'steps_enabled.menuImport: expected boolean, got "yes"'],
-    [{ restaurant: { subdomain: 'Kōwhai!' } }, 'restaurant.subdomain: "kōwhai!" is not a subdomain (4–63 letters, digits or hyphens)'],
-    [{ restaurant: { opening_hours: 'Mon 11-10-9' } }, 'restaurant.opening_hours: opening hours "Mon 11-10-9": "11-10-9" is not a time range like 11:00-14:00'],
-    [{ services: { pickup_enabled: false, delivery_enabled: false } }, 'services.pickup_enabled: at least one service (pickup, delivery, dine-in, table bookings) must be enabled'],
-    [{ payment: { minimum_order: 50, maximum_order: 20 } }, 'payment.minimum_order: minimum_order must not exceed maximum_order'],
+    [
+      { settings: { import_menu_immediately: 'yes' } },
+      'steps_enabled.menuImport: expected boolean, got "yes"',
+    ],
+    [
+      { restaurant: { subdomain: 'Kōwhai!' } },
+      'restaurant.subdomain: "kōwhai!" is not a subdomain (4–63 letters, digits or hyphens)',
+    ],
+    [
+      { restaurant: { opening_hours: 'Mon 11-10-9' } },
+      'restaurant.opening_hours: opening hours "Mon 11-10-9": "11-10-9" is not a time range like 11:00-14:00',
+    ],
+    [
+      { services: { pickup_enabled: false, delivery_enabled: false } },
+      'services.pickup_enabled: at least one service (pickup, delivery, dine-in, table bookings) must be enabled',
+    ],
+    [
+      { payment: { minimum_order: 50, maximum_order: 20 } },
+      'payment.minimum_order: minimum_order must not exceed maximum_order',
+    ],
     [{ payment: { currency: 'dollars' } }, 'payment.currency: "DOLLARS" is not a currency code like NZD'],
     [{ onboarding: { user_email: 'nope' } }, 'onboarding.user_email: "nope" is not a valid email address'],
   ])('%j is rejected naming the field and value', (change, message) => {
@@ -358,7 +431,12 @@ describe('ExecutionConfig', () => {
   test('all problems are reported at once, as a typed non-retryable error', () => {
     let caught: unknown;
     try {
-      normaliseExecutionConfig({ email: 'nope', password: '', phone: '123', settings: { secondary_color: 'blue' } });
+      normaliseExecutionConfig({
+        email: 'nope',
+        password: '',
+        phone: '123',
+        settings: { secondary_color: 'blue' },
+      });
     } catch (error) {
       caught = error;
     }
@@ -366,12 +444,21 @@ describe('ExecutionConfig', () => {
     const error = caught as ExecutionConfigError;
     expect(error.code).toBe('invalid_execution_config');
     expect(error.retryable).toBe(false);
-    expect(error.issues.map((i) => i.path)).toEqual(['email', 'password', 'phone', 'settings.secondary_color']);
+    expect(error.issues.map((i) => i.path)).toEqual([
+      'email',
+      'password',
+      'phone',
+      'settings.secondary_color',
+    ]);
     expect(error.message).toContain('phone: "123" is not a valid New Zealand phone number');
   });
 
   test('the shared schema is what the web form validates with: safeParse gives field paths', () => {
-    const result = ExecutionConfigSchema.safeParse({ email: 'x@y.nz', password: 'p', settings: { primary_color: 'nope' } });
+    const result = ExecutionConfigSchema.safeParse({
+      email: 'x@y.nz',
+      password: 'p',
+      settings: { primary_color: 'nope' },
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['settings', 'primary_color']);
   });
@@ -459,7 +546,11 @@ describe("the original's YoloModeFormData", () => {
         time_till_complete_minutes: 30,
       },
       payment: { currency: 'NZD', label: 'Stripe', minimum_order: 2, maximum_order: 9999 },
-      onboarding: { user_name: 'Priya Patel', user_email: 'owner@kowhaiburger.example.nz', user_password: 'Kowhaiburgerco789!' },
+      onboarding: {
+        user_name: 'Priya Patel',
+        user_email: 'owner@kowhaiburger.example.nz',
+        user_password: 'Kowhaiburgerco789!',
+      },
     } satisfies ExecutionConfig);
     // The same row stored in execution_config is recognised by the ordinary normaliser too.
     expect(normaliseExecutionConfig(LEGACY_ROW)).toEqual(config);
@@ -471,7 +562,13 @@ describe("the original's YoloModeFormData", () => {
       account: { ...LEGACY_ROW.account, registerNewUser: false },
       restaurant: { ...LEGACY_ROW.restaurant, registrationMode: 'existing_account_additional_restaurant' },
       menu: { selectedMenuId: '', uploadImages: true, addOptionSets: true, addItemTags: true },
-      onboarding: { createOnboardingUser: true, syncOnboardingRecord: false, userName: 'Priya', userEmail: 'priya@example.nz', userPassword: 'pw' },
+      onboarding: {
+        createOnboardingUser: true,
+        syncOnboardingRecord: false,
+        userName: 'Priya',
+        userEmail: 'priya@example.nz',
+        userPassword: 'pw',
+      },
     });
     expect(SUB_STEP_KEYS.filter((k) => !config.steps_enabled[k])).toEqual([
       'cloudwaitressAccount',
@@ -483,7 +580,11 @@ describe("the original's YoloModeFormData", () => {
     ]);
     expect(config.settings.first_restaurant_for_account).toBe(false);
     expect(config.settings.menu_to_import).toBeNull();
-    expect(config.onboarding).toEqual({ user_name: 'Priya', user_email: 'priya@example.nz', user_password: 'pw' });
+    expect(config.onboarding).toEqual({
+      user_name: 'Priya',
+      user_email: 'priya@example.nz',
+      user_password: 'pw',
+    });
   });
 
   test("step 4's top-level email fills an empty account email, and a steps_enabled row is honoured", () => {
@@ -499,8 +600,14 @@ describe("the original's YoloModeFormData", () => {
 
   test('a row with bad values is rejected naming the fields', () => {
     expect(() =>
-      fromLegacyYoloFormData({ ...LEGACY_ROW, account: { ...LEGACY_ROW.account, phone: '12' }, website: { ...LEGACY_ROW.website, theme: 'neon' } }),
-    ).toThrowError(/phone: "12" is not a valid New Zealand phone number; settings\.website_theme: "neon" is not one of "light", "dark"/);
+      fromLegacyYoloFormData({
+        ...LEGACY_ROW,
+        account: { ...LEGACY_ROW.account, phone: '12' },
+        website: { ...LEGACY_ROW.website, theme: 'neon' },
+      }),
+    ).toThrowError(
+      /phone: "12" is not a valid New Zealand phone number; settings\.website_theme: "neon" is not one of "light", "dark"/,
+    );
     expect(() => fromLegacyYoloFormData({ account: 'x' })).toThrowError(ExecutionConfigError);
   });
 });
@@ -529,7 +636,11 @@ const COMPANY: CompanyDetails = {
     { name: 'Ana Lee', full_name: 'Ana Mere LEE', position: 'Director', status: 'Ceased' },
     { name: 'Tom Ngata', full_name: 'Tom Hemi NGATA', position: 'Director', status: 'Current' },
   ],
-  nzbn_details: { emails: ['accounts@ponekepizza.example.nz'], phones: ['+64 4 555 1039'], gst_numbers: ['100-123-456'] },
+  nzbn_details: {
+    emails: ['accounts@ponekepizza.example.nz'],
+    phones: ['+64 4 555 1039'],
+    gst_numbers: ['100-123-456'],
+  },
 };
 
 describe("step 4's defaults", () => {
@@ -577,7 +688,12 @@ describe("step 4's defaults", () => {
 
   test("a light theme uses the secondary colour for text; a header image source is picked as the original's form did", () => {
     const draft = defaultExecutionConfig(
-      { ...LEAD, theme: 'light', facebook_cover_image: 'https://img.example.nz/cover.jpg', ubereats_og_image: 'https://img.example.nz/og.jpg' },
+      {
+        ...LEAD,
+        theme: 'light',
+        facebook_cover_image: 'https://img.example.nz/cover.jpg',
+        ubereats_og_image: 'https://img.example.nz/og.jpg',
+      },
       COMPANY,
     );
     expect(draft.settings).toMatchObject({
@@ -600,7 +716,10 @@ describe("step 4's defaults", () => {
   });
 
   test('a stored password hint and user email win over derived ones', () => {
-    const draft = defaultExecutionConfig({ ...LEAD, user_email: 'Login@Example.nz', user_password_hint: 'kept-secret-1' }, COMPANY);
+    const draft = defaultExecutionConfig(
+      { ...LEAD, user_email: 'Login@Example.nz', user_password_hint: 'kept-secret-1' },
+      COMPANY,
+    );
     expect(draft.email).toBe('login@example.nz');
     expect(draft.password).toBe('kept-secret-1');
   });
@@ -609,7 +728,10 @@ describe("step 4's defaults", () => {
 describe('secrets', () => {
   test('SECRET_PATHS lists every place a password lives, and references replace them without loss', () => {
     expect(SECRET_PATHS).toEqual([['password'], ['onboarding', 'user_password']]);
-    const config = normaliseExecutionConfig({ ...SEED_EXAMPLE, onboarding: { user_password: 'second-secret' } });
+    const config = normaliseExecutionConfig({
+      ...SEED_EXAMPLE,
+      onboarding: { user_password: 'second-secret' },
+    });
     const stored = new Map<string, string>();
     const swapped = mapSecrets(config, (value, path) => {
       const ref = `ref-${path.join('.')}`;
@@ -622,7 +744,10 @@ describe('secrets', () => {
     expect(isSecretRef(swapped.password)).toBe(true);
     // A configuration holding references is still valid, and swapping back restores it exactly.
     expect(normaliseExecutionConfig(swapped)).toEqual(swapped);
-    const restored = mapSecrets(swapped, (value) => stored.get((value as { secret_ref: string }).secret_ref) as string);
+    const restored = mapSecrets(
+      swapped,
+      (value) => stored.get((value as { secret_ref: string }).secret_ref) as string,
+    );
     expect(restored).toEqual(config);
     expect(config.password).toBe('generated_password');
   });
@@ -631,11 +756,16 @@ describe('secrets', () => {
 describe('restaurant facts', () => {
   test('stored hours in the original shapes are read, and unreadable ones become null instead of failing the record', () => {
     const base = { id: 'r1', name: 'Noi Thai Kitchen' };
-    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: { tue: '17:00-21:30' } }).opening_hours).toEqual([
-      { day: 'Tuesday', open: '17:00', close: '21:30' },
-    ]);
-    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: 'Tue-Sun 17:00-21:30' }).opening_hours).toHaveLength(6);
-    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: 'whenever', theme: 'neon' })).toMatchObject({ opening_hours: null, theme: null });
+    expect(
+      RestaurantFactsSchema.parse({ ...base, opening_hours: { tue: '17:00-21:30' } }).opening_hours,
+    ).toEqual([{ day: 'Tuesday', open: '17:00', close: '21:30' }]);
+    expect(
+      RestaurantFactsSchema.parse({ ...base, opening_hours: 'Tue-Sun 17:00-21:30' }).opening_hours,
+    ).toHaveLength(6);
+    expect(RestaurantFactsSchema.parse({ ...base, opening_hours: 'whenever', theme: 'neon' })).toMatchObject({
+      opening_hours: null,
+      theme: null,
+    });
     expect(RestaurantFactsSchema.safeParse({ id: 'r2', name: '' }).success).toBe(false);
   });
 });

@@ -72,7 +72,10 @@ const leads: Lead[] = readCsv(readFileSync(`${fixtures}leads.csv`, 'utf8')).map(
   city: r.city ?? '',
 }));
 const registry = JSON.parse(readFileSync(`${fixtures}registry.json`, 'utf8')) as RegistryEntry[];
-const expected = JSON.parse(readFileSync(`${fixtures}registry-expected-matches.json`, 'utf8')) as Record<string, string | null>;
+const expected = JSON.parse(readFileSync(`${fixtures}registry-expected-matches.json`, 'utf8')) as Record<
+  string,
+  string | null
+>;
 
 // The stand-in searches deliberately use none of the matching module's normalisation, so the module is measured
 // against independent (and noisy) results: the register's search is loose word overlap, and we return every
@@ -163,45 +166,50 @@ function run(mode: SearchMode): Outcome[] {
   });
 }
 
-describe.each<SearchMode>(['street', 'city'])('the 25 fixture leads against the fixture register (%s address search)', (mode) => {
-  const outcomes = run(mode);
+describe.each<SearchMode>(['street', 'city'])(
+  'the 25 fixture leads against the fixture register (%s address search)',
+  (mode) => {
+    const outcomes = run(mode);
 
-  test('every lead has an expected answer and finds candidates where a company exists', () => {
-    expect(leads).toHaveLength(25);
-    for (const o of outcomes) {
-      expect(Object.keys(expected)).toContain(o.lead.name);
-      if (o.expected !== null) expect(o.candidates, o.lead.name).toBeGreaterThan(0);
-    }
-  });
+    test('every lead has an expected answer and finds candidates where a company exists', () => {
+      expect(leads).toHaveLength(25);
+      for (const o of outcomes) {
+        expect(Object.keys(expected)).toContain(o.lead.name);
+        if (o.expected !== null) expect(o.candidates, o.lead.name).toBeGreaterThan(0);
+      }
+    });
 
-  test('top-1 accuracy is at least 24 of 25 and every confident choice is right', () => {
-    // A lead with no company is answered correctly when nothing is confidently chosen.
-    const correct = outcomes.filter((o) => (o.expected === null ? o.confident === null : o.top === o.expected));
-    const confidentOnes = outcomes.filter((o) => o.confident !== null);
-    const confidentRight = confidentOnes.filter((o) => o.confident === o.expected);
-    const lines = outcomes.map(
-      (o) =>
-        `${o.top === o.expected || (o.expected === null && o.confident === null) ? 'ok ' : 'BAD'} ${o.lead.name.padEnd(26)} ` +
-        `expected ${String(o.expected).padEnd(8)} top ${String(o.top).padEnd(8)} (${String(o.topScore).padStart(3)}) ` +
-        `confident ${String(o.confident).padEnd(8)} of ${o.candidates} candidates: ${o.reason}`,
-    );
-    console.log(
-      [
-        `address search by ${mode}:`,
-        ...lines,
-        `top-1 accuracy: ${correct.length}/${outcomes.length}`,
-        `confident: ${confidentOnes.length}/${outcomes.length} leads, precision ${confidentRight.length}/${confidentOnes.length}`,
-      ].join('\n'),
-    );
-    expect(correct.length).toBeGreaterThanOrEqual(24);
-    expect(confidentRight.length).toBe(confidentOnes.length);
-    // Most leads should not need a person: the rule is useful, not merely safe.
-    expect(confidentOnes.length).toBeGreaterThanOrEqual(20);
-  });
+    test('top-1 accuracy is at least 24 of 25 and every confident choice is right', () => {
+      // A lead with no company is answered correctly when nothing is confidently chosen.
+      const correct = outcomes.filter((o) =>
+        o.expected === null ? o.confident === null : o.top === o.expected,
+      );
+      const confidentOnes = outcomes.filter((o) => o.confident !== null);
+      const confidentRight = confidentOnes.filter((o) => o.confident === o.expected);
+      const lines = outcomes.map(
+        (o) =>
+          `${o.top === o.expected || (o.expected === null && o.confident === null) ? 'ok ' : 'BAD'} ${o.lead.name.padEnd(26)} ` +
+          `expected ${String(o.expected).padEnd(8)} top ${String(o.top).padEnd(8)} (${String(o.topScore).padStart(3)}) ` +
+          `confident ${String(o.confident).padEnd(8)} of ${o.candidates} candidates: ${o.reason}`,
+      );
+      console.log(
+        [
+          `address search by ${mode}:`,
+          ...lines,
+          `top-1 accuracy: ${correct.length}/${outcomes.length}`,
+          `confident: ${confidentOnes.length}/${outcomes.length} leads, precision ${confidentRight.length}/${confidentOnes.length}`,
+        ].join('\n'),
+      );
+      expect(correct.length).toBeGreaterThanOrEqual(24);
+      expect(confidentRight.length).toBe(confidentOnes.length);
+      // Most leads should not need a person: the rule is useful, not merely safe.
+      expect(confidentOnes.length).toBeGreaterThanOrEqual(20);
+    });
 
-  test('a lead with no company (the sole trader) is never answered confidently', () => {
-    const none = outcomes.filter((o) => o.expected === null);
-    expect(none.length).toBeGreaterThan(0);
-    for (const o of none) expect(o.confident, o.lead.name).toBeNull();
-  });
-});
+    test('a lead with no company (the sole trader) is never answered confidently', () => {
+      const none = outcomes.filter((o) => o.expected === null);
+      expect(none.length).toBeGreaterThan(0);
+      for (const o of none) expect(o.confident, o.lead.name).toBeNull();
+    });
+  },
+);

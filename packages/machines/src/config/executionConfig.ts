@@ -33,9 +33,12 @@ export const SecretRefSchema = z.object({ secret_ref: z.string().min(1) });
 export type SecretRef = z.infer<typeof SecretRefSchema>;
 
 export const secretSchema = z.union([
-  z.string().min(1, { error: 'must not be empty' }).refine((s) => s.trim() === s, {
-    error: 'must not start or end with a space',
-  }),
+  z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .refine((s) => s.trim() === s, {
+      error: 'must not start or end with a space',
+    }),
   SecretRefSchema,
 ]);
 export type SecretValue = z.infer<typeof secretSchema>;
@@ -50,7 +53,11 @@ const httpUrlSchema = z
   .transform((value, ctx) => {
     const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
     if (!/^https?:\/\/[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$/i.test(withScheme)) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a web address`, input: value });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a web address`,
+        input: value,
+      });
       return z.NEVER;
     }
     return withScheme;
@@ -58,7 +65,10 @@ const httpUrlSchema = z
 
 export const THEMES = ['light', 'dark'] as const;
 export const ITEM_LAYOUTS = ['card', 'list'] as const;
-export const REGISTRATION_MODES = ['existing_account_first_restaurant', 'existing_account_additional_restaurant'] as const;
+export const REGISTRATION_MODES = [
+  'existing_account_first_restaurant',
+  'existing_account_additional_restaurant',
+] as const;
 
 /** Restaurant columns a logo can come from. The seed's and the original form's short names are accepted. */
 export const LOGO_SOURCES = [
@@ -85,7 +95,12 @@ const LOGO_ALIASES: Record<string, (typeof LOGO_SOURCES)[number]> = {
 };
 
 /** Restaurant columns a header image can come from. */
-export const HEADER_IMAGE_SOURCES = ['website_og_image', 'facebook_cover_image', 'ubereats_og_image', 'doordash_og_image'] as const;
+export const HEADER_IMAGE_SOURCES = [
+  'website_og_image',
+  'facebook_cover_image',
+  'ubereats_og_image',
+  'doordash_og_image',
+] as const;
 const HEADER_ALIASES: Record<string, (typeof HEADER_IMAGE_SOURCES)[number]> = {
   website: 'website_og_image',
   facebook: 'facebook_cover_image',
@@ -93,7 +108,10 @@ const HEADER_ALIASES: Record<string, (typeof HEADER_IMAGE_SOURCES)[number]> = {
   doordash: 'doordash_og_image',
 };
 
-function aliased<const T extends readonly [string, ...string[]]>(values: T, aliases: Record<string, T[number]>) {
+function aliased<const T extends readonly [string, ...string[]]>(
+  values: T,
+  aliases: Record<string, T[number]>,
+) {
   return z.preprocess(
     (value) => (typeof value === 'string' ? (aliases[value.trim().toLowerCase()] ?? value.trim()) : value),
     z.enum(values),
@@ -110,25 +128,44 @@ export const textColourSchema = z.preprocess(
 
 /** A logo tint: `false` (none; the original form wrote "none"), a named colour or a hex colour. */
 export const tintSchema = z.preprocess(
-  (value) => (isBlank(value) || value === 'none' || value === null ? false : typeof value === 'string' ? value.trim().toLowerCase() : value),
+  (value) =>
+    isBlank(value) || value === 'none' || value === null
+      ? false
+      : typeof value === 'string'
+        ? value.trim().toLowerCase()
+        : value,
   z.union([z.literal(false), z.enum(NAMED_COLOURS), hexColourSchema]),
 );
 
 /** Cuisines as a list; the seed's example writes `{}`, which is read as none. */
-const cuisinesSchema = z.preprocess((value) => {
-  if (isBlank(value)) return [];
-  if (typeof value === 'string') return value.split(',').map((c) => c.trim()).filter(Boolean);
-  if (typeof value === 'object' && !Array.isArray(value)) return Object.values(value as object).filter((v) => typeof v === 'string');
-  return value;
-}, z.array(z.string().trim().min(1)));
+const cuisinesSchema = z.preprocess(
+  (value) => {
+    if (isBlank(value)) return [];
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    if (typeof value === 'object' && !Array.isArray(value))
+      return Object.values(value as object).filter((v) => typeof v === 'string');
+    return value;
+  },
+  z.array(z.string().trim().min(1)),
+);
 
 const money = z.number().finite().nonnegative();
-const minutes = z.number().int().min(0).max(24 * 60);
+const minutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The schema
 
-const stepsEnabledShape = Object.fromEntries(SUB_STEP_KEYS.map((key) => [key, z.boolean().default(true)])) as {
+const stepsEnabledShape = Object.fromEntries(
+  SUB_STEP_KEYS.map((key) => [key, z.boolean().default(true)]),
+) as {
   [K in SubStepKey]: z.ZodDefault<z.ZodBoolean>;
 };
 export const StepsEnabledSchema = z.object(stepsEnabledShape);
@@ -182,7 +219,8 @@ export const RestaurantSettingsSchema = z.object({
       .trim()
       .toLowerCase()
       .regex(/^[a-z0-9](?:[a-z0-9-]{2,61}[a-z0-9])$/, {
-        error: (issue) => `${JSON.stringify(issue.input)} is not a subdomain (4–63 letters, digits or hyphens)`,
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not a subdomain (4–63 letters, digits or hyphens)`,
       }),
   ).default(null),
   /** Empty: the restaurant record's hours. */
@@ -215,7 +253,9 @@ export const PaymentSchema = z
       .string()
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z]{3}$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a currency code like NZD` })
+      .regex(/^[A-Z]{3}$/, {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a currency code like NZD`,
+      })
       .default('NZD'),
     label: z.string().trim().min(1).default('Stripe'),
     minimum_order: money.default(2),
@@ -233,28 +273,31 @@ export const OnboardingSchema = z.object({
   user_password: nullable(secretSchema).default(null),
 });
 
-const objectDefault = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined || v === null ? {} : v), schema);
+const objectDefault = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === undefined || v === null ? {} : v), schema);
+
+/** The fields of the canonical execution_config as a plain object schema (`.shape` for forms). */
+export const ExecutionConfigObjectSchema = z.object({
+  config_version: z.literal(EXECUTION_CONFIG_VERSION).default(EXECUTION_CONFIG_VERSION),
+  /** The platform account's login. */
+  email: emailSchema,
+  password: secretSchema,
+  phone: nullable(nzPhoneSchema).default(null),
+  /** A prepared menu CSV (the seed's field); null: generated from the menu at import time. */
+  csv_path: nullable(z.string().trim()).default(null),
+  /** From the NZBN record (step 4). */
+  gst_number: nullable(z.string().trim()).default(null),
+  /** The one switch per sub-step. */
+  steps_enabled: objectDefault(StepsEnabledSchema),
+  settings: objectDefault(SettingsSchema),
+  restaurant: objectDefault(RestaurantSettingsSchema),
+  services: objectDefault(ServicesSchema),
+  payment: objectDefault(PaymentSchema),
+  onboarding: objectDefault(OnboardingSchema),
+});
 
 /** The canonical execution_config, without the folding of legacy input (see {@link ExecutionConfigSchema}). */
-export const CanonicalExecutionConfigSchema = z
-  .object({
-    config_version: z.literal(EXECUTION_CONFIG_VERSION).default(EXECUTION_CONFIG_VERSION),
-    /** The platform account's login. */
-    email: emailSchema,
-    password: secretSchema,
-    phone: nullable(nzPhoneSchema).default(null),
-    /** A prepared menu CSV (the seed's field); null: generated from the menu at import time. */
-    csv_path: nullable(z.string().trim()).default(null),
-    /** From the NZBN record (step 4). */
-    gst_number: nullable(z.string().trim()).default(null),
-    /** The one switch per sub-step. */
-    steps_enabled: objectDefault(StepsEnabledSchema),
-    settings: objectDefault(SettingsSchema),
-    restaurant: objectDefault(RestaurantSettingsSchema),
-    services: objectDefault(ServicesSchema),
-    payment: objectDefault(PaymentSchema),
-    onboarding: objectDefault(OnboardingSchema),
-  })
+export const CanonicalExecutionConfigSchema = ExecutionConfigObjectSchema
   // The original's form defaulted the onboarding user's login to the account's; normalising writes it out.
   .transform((config) => ({
     ...config,
@@ -275,7 +318,10 @@ export type ExecutionConfig = z.output<typeof CanonicalExecutionConfigSchema>;
 export const SECRET_PATHS: readonly (readonly string[])[] = [['password'], ['onboarding', 'user_password']];
 
 /** Applies `swap` to every secret value (plain or reference) present at {@link SECRET_PATHS}; returns a copy. */
-export function mapSecrets<T extends object>(config: T, swap: (value: SecretValue, path: readonly string[]) => SecretValue): T {
+export function mapSecrets<T extends object>(
+  config: T,
+  swap: (value: SecretValue, path: readonly string[]) => SecretValue,
+): T {
   const copy = structuredCloneJson(config);
   for (const path of SECRET_PATHS) {
     let parent: Record<string, unknown> | undefined = copy as Record<string, unknown>;
@@ -285,7 +331,8 @@ export function mapSecrets<T extends object>(config: T, swap: (value: SecretValu
     }
     const last = path[path.length - 1] as string;
     const value = parent?.[last];
-    if (parent && (typeof value === 'string' || isSecretRef(value))) parent[last] = swap(value as SecretValue, path);
+    if (parent && (typeof value === 'string' || isSecretRef(value)))
+      parent[last] = swap(value as SecretValue, path);
   }
   return copy;
 }
@@ -317,7 +364,12 @@ export const LegacyYoloModeFormDataSchema = z.looseObject({
     })
     .nullish(),
   menu: z
-    .looseObject({ selectedMenuId: looseText, uploadImages: looseBool, addOptionSets: looseBool, addItemTags: looseBool })
+    .looseObject({
+      selectedMenuId: looseText,
+      uploadImages: looseBool,
+      addOptionSets: looseBool,
+      addItemTags: looseBool,
+    })
     .nullish(),
   website: z
     .looseObject({
@@ -372,7 +424,13 @@ export function isLegacyYoloFormData(raw: unknown): boolean {
     'menu' in r ||
     has('restaurant', ['registrationMode']) ||
     has('payment', ['includeStripeLink']) ||
-    has('onboarding', ['createOnboardingUser', 'syncOnboardingRecord', 'userName', 'userEmail', 'userPassword'])
+    has('onboarding', [
+      'createOnboardingUser',
+      'syncOnboardingRecord',
+      'userName',
+      'userEmail',
+      'userPassword',
+    ])
   );
 }
 
@@ -386,7 +444,9 @@ function textColourFromLegacy(choice: string | null | undefined, custom: string 
 }
 
 function dropUndefined(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
 }
 
 /**
@@ -484,7 +544,9 @@ export function foldExecutionConfigInput(raw: unknown): unknown {
   const rest: Record<string, unknown> = { ...(settings as Record<string, unknown>) };
   const stepsRaw = input.steps_enabled;
   const steps: Record<string, unknown> =
-    stepsRaw && typeof stepsRaw === 'object' && !Array.isArray(stepsRaw) ? { ...(stepsRaw as Record<string, unknown>) } : {};
+    stepsRaw && typeof stepsRaw === 'object' && !Array.isArray(stepsRaw)
+      ? { ...(stepsRaw as Record<string, unknown>) }
+      : {};
   for (const [flag, key] of Object.entries(FOLDED_SETTINGS)) {
     if (!(flag in rest)) continue;
     if (rest[flag] === false) steps[key] = false;
@@ -515,7 +577,9 @@ export class ExecutionConfigError extends Error {
   readonly code = 'invalid_execution_config';
   readonly retryable = false;
   constructor(readonly issues: ConfigIssue[]) {
-    super(`invalid execution config: ${issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`);
+    super(
+      `invalid execution config: ${issues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`,
+    );
     this.name = 'ExecutionConfigError';
   }
 }
@@ -538,14 +602,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Issues of a failed parse, each with a dotted path and a message naming the value. */
 export function configIssues(error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: describeIssue(issue) }));
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: describeIssue(issue),
+  }));
 }
 
-export type NormaliseResult = { ok: true; config: ExecutionConfig } | { ok: false; error: ExecutionConfigError };
+export type NormaliseResult =
+  { ok: true; config: ExecutionConfig } | { ok: false; error: ExecutionConfigError };
 
 export function safeNormaliseExecutionConfig(raw: unknown): NormaliseResult {
   const result = ExecutionConfigSchema.safeParse(raw, { reportInput: true });
-  return result.success ? { ok: true, config: result.data } : { ok: false, error: new ExecutionConfigError(configIssues(result.error)) };
+  return result.success
+    ? { ok: true, config: result.data }
+    : { ok: false, error: new ExecutionConfigError(configIssues(result.error)) };
 }
 
 /** Validates and normalises any accepted input shape; throws {@link ExecutionConfigError} naming the fields. */
@@ -595,7 +665,9 @@ function first<T>(schema: z.ZodType<T>, values: readonly unknown[]): T | null {
  * then "789!" ("Kōwhai Burger Co (Ponsonby)" → "Kowhaiburgerco789!"; no letters → "Restaurant789!").
  */
 export function defaultPassword(restaurantName: string): string {
-  const letters = cleanRestaurantName(restaurantName).normalize('NFD').replace(/[^A-Za-z]/g, '');
+  const letters = cleanRestaurantName(restaurantName)
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '');
   if (letters === '') return 'Restaurant789!';
   return `${letters.charAt(0).toUpperCase()}${letters.slice(1).toLowerCase()}789!`;
 }
@@ -650,7 +722,12 @@ export function defaultExecutionConfig(
   const password: SecretValue = isBlank(restaurant.user_password_hint)
     ? defaultPassword(restaurant.name)
     : (restaurant.user_password_hint as string);
-  const phone = first(nzPhoneSchema, [restaurant.phone, restaurant.contact_phone, nzbn?.phone, ...(nzbn?.phones ?? [])]);
+  const phone = first(nzPhoneSchema, [
+    restaurant.phone,
+    restaurant.contact_phone,
+    nzbn?.phone,
+    ...(nzbn?.phones ?? []),
+  ]);
   const theme = restaurant.theme === 'light' ? 'light' : 'dark';
   const headerSource = HEADER_IMAGE_SOURCES.find((source) => !isBlank(restaurant[source])) ?? null;
   const textColour = theme === 'light' ? 'secondary' : 'white';
@@ -660,7 +737,11 @@ export function defaultExecutionConfig(
     password,
     phone,
     csv_path: null,
-    gst_number: first(z.string().trim().min(1), [nzbn?.gst_number, ...(nzbn?.gst_numbers ?? []), restaurant.gst_number]),
+    gst_number: first(z.string().trim().min(1), [
+      nzbn?.gst_number,
+      ...(nzbn?.gst_numbers ?? []),
+      restaurant.gst_number,
+    ]),
     steps_enabled: Object.fromEntries(SUB_STEP_KEYS.map((key) => [key, true])) as StepsEnabled,
     settings: {
       first_restaurant_for_account: true,
@@ -697,13 +778,17 @@ export function defaultExecutionConfig(
       phone,
       address: isBlank(restaurant.address) ? null : (restaurant.address as string).trim(),
       city: restaurantCity(restaurant) || null,
-      subdomain: first(RestaurantSettingsSchema.shape.subdomain, [restaurant.subdomain]) ?? defaultSubdomain(restaurant.name),
+      subdomain:
+        first(RestaurantSettingsSchema.shape.subdomain, [restaurant.subdomain]) ??
+        defaultSubdomain(restaurant.name),
       opening_hours: restaurantHours(restaurant),
     },
     services: ServicesSchema.parse({}),
     payment: PaymentSchema.parse({}),
     onboarding: {
-      user_name: isBlank(restaurant.contact_name) ? currentDirector(company) : (restaurant.contact_name as string).trim(),
+      user_name: isBlank(restaurant.contact_name)
+        ? currentDirector(company)
+        : (restaurant.contact_name as string).trim(),
       user_email: email,
       user_password: password,
     },

@@ -53,7 +53,11 @@ export const emailSchema = z
     const local = at > 0 ? value.slice(0, at) : '';
     const domain = at > 0 ? domainToAscii(value.slice(at + 1)) : null;
     if (!local || local.length > 64 || !LOCAL_PART.test(local) || !domain) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a valid email address`, input: value });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a valid email address`,
+        input: value,
+      });
       return z.NEVER;
     }
     return `${local}@${domain}`;
@@ -68,9 +72,15 @@ export const nzPhoneSchema = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    const parsed = /[a-z]/i.test(value.replace(/\b(?:ext|x)\.?\s*\d+$/i, '')) ? undefined : parsePhoneNumberFromString(value, 'NZ');
+    const parsed = /[a-z]/i.test(value.replace(/\b(?:ext|x)\.?\s*\d+$/i, ''))
+      ? undefined
+      : parsePhoneNumberFromString(value, 'NZ');
     if (!parsed || !parsed.isValid() || parsed.country !== 'NZ') {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a valid New Zealand phone number`, input: value });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a valid New Zealand phone number`,
+        input: value,
+      });
       return z.NEVER;
     }
     return parsed.number;
@@ -83,7 +93,11 @@ export const hexColourSchema = z
   .transform((value, ctx) => {
     const match = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
     if (!match) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a hex colour like #3f92ff`, input: value });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a hex colour like #3f92ff`,
+        input: value,
+      });
       return z.NEVER;
     }
     const hex = (match[1] as string).toLowerCase();

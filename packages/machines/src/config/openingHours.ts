@@ -18,7 +18,9 @@ const SHORT: Record<Day, string> = {
 /** `HH:MM`, 24-hour clock. */
 export const timeOfDaySchema = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a time of day (HH:MM)` });
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a time of day (HH:MM)`,
+  });
 
 /**
  * One shift on one day. `close` at or before `open` means the shift ends after midnight, on the next day
@@ -46,13 +48,31 @@ export class OpeningHoursParseError extends Error {
 }
 
 const DAY_WORDS: Record<string, Day> = {
-  mon: 'Monday', monday: 'Monday', mo: 'Monday',
-  tue: 'Tuesday', tues: 'Tuesday', tuesday: 'Tuesday', tu: 'Tuesday',
-  wed: 'Wednesday', weds: 'Wednesday', wednesday: 'Wednesday', we: 'Wednesday',
-  thu: 'Thursday', thur: 'Thursday', thurs: 'Thursday', thursday: 'Thursday', th: 'Thursday',
-  fri: 'Friday', friday: 'Friday', fr: 'Friday',
-  sat: 'Saturday', saturday: 'Saturday', sa: 'Saturday',
-  sun: 'Sunday', sunday: 'Sunday', su: 'Sunday',
+  mon: 'Monday',
+  monday: 'Monday',
+  mo: 'Monday',
+  tue: 'Tuesday',
+  tues: 'Tuesday',
+  tuesday: 'Tuesday',
+  tu: 'Tuesday',
+  wed: 'Wednesday',
+  weds: 'Wednesday',
+  wednesday: 'Wednesday',
+  we: 'Wednesday',
+  thu: 'Thursday',
+  thur: 'Thursday',
+  thurs: 'Thursday',
+  thursday: 'Thursday',
+  th: 'Thursday',
+  fri: 'Friday',
+  friday: 'Friday',
+  fr: 'Friday',
+  sat: 'Saturday',
+  saturday: 'Saturday',
+  sa: 'Saturday',
+  sun: 'Sunday',
+  sunday: 'Sunday',
+  su: 'Sunday',
 };
 
 const DAY_SETS: Record<string, readonly Day[]> = {
@@ -118,7 +138,9 @@ function parseDays(input: string, spec: string): Day[] {
     }
     const range = item.split('-');
     if (range.length === 2) {
-      days.push(...dayRange(input, lookupDay(input, range[0] as string), lookupDay(input, range[1] as string)));
+      days.push(
+        ...dayRange(input, lookupDay(input, range[0] as string), lookupDay(input, range[1] as string)),
+      );
     } else if (range.length === 1) {
       days.push(lookupDay(input, item));
     } else {
@@ -152,10 +174,12 @@ function parseShifts(input: string, spec: string): Array<{ open: string; close: 
   const shifts: Array<{ open: string; close: string }> = [];
   for (const range of spec.split(/\s*(?:,|&|\/|\band\b)\s*/).filter((r) => r.trim() !== '')) {
     const ends = range.split(/\s*(?:-|–|—|\bto\b|\buntil\b)\s*/).filter((e) => e.trim() !== '');
-    if (ends.length !== 2) throw new OpeningHoursParseError(input, `"${range.trim()}" is not a time range like 11:00-14:00`);
+    if (ends.length !== 2)
+      throw new OpeningHoursParseError(input, `"${range.trim()}" is not a time range like 11:00-14:00`);
     const open = parseTime(input, ends[0] as string);
     const close = parseTime(input, ends[1] as string);
-    if (open === 24 * 60) throw new OpeningHoursParseError(input, `a shift cannot open at midnight's end ("${range.trim()}")`);
+    if (open === 24 * 60)
+      throw new OpeningHoursParseError(input, `a shift cannot open at midnight's end ("${range.trim()}")`);
     shifts.push({ open: hhmm(open), close: hhmm(close) });
   }
   if (shifts.length === 0) throw new OpeningHoursParseError(input, 'a group of days has no hours');
@@ -188,12 +212,17 @@ function describe(entry: OpeningHoursEntry): string {
 /** Monday first, then by opening time. */
 export function sortOpeningHours(hours: readonly OpeningHoursEntry[]): OpeningHours {
   return [...hours].sort(
-    (a, b) => DAYS.indexOf(a.day) - DAYS.indexOf(b.day) || minutes(a.open) - minutes(b.open) || minutes(a.close) - minutes(b.close),
+    (a, b) =>
+      DAYS.indexOf(a.day) - DAYS.indexOf(b.day) ||
+      minutes(a.open) - minutes(b.open) ||
+      minutes(a.close) - minutes(b.close),
   );
 }
 
 /** The first pair of overlapping shifts, or null. */
-export function findOverlap(hours: readonly OpeningHoursEntry[]): [OpeningHoursEntry, OpeningHoursEntry] | null {
+export function findOverlap(
+  hours: readonly OpeningHoursEntry[],
+): [OpeningHoursEntry, OpeningHoursEntry] | null {
   for (let i = 0; i < hours.length; i += 1) {
     for (let j = i + 1; j < hours.length; j += 1) {
       const a = hours[i] as OpeningHoursEntry;
@@ -236,7 +265,11 @@ export function parseOpeningHours(text: string): OpeningHours {
     (e, i, all) => i === 0 || describe(e) !== describe(all[i - 1] as OpeningHoursEntry),
   );
   const clash = findOverlap(unique);
-  if (clash) throw new OpeningHoursParseError(input, `shifts overlap: ${describe(clash[0])} and ${describe(clash[1])}`);
+  if (clash)
+    throw new OpeningHoursParseError(
+      input,
+      `shifts overlap: ${describe(clash[0])} and ${describe(clash[1])}`,
+    );
   return unique;
 }
 
@@ -350,7 +383,11 @@ const entriesSchema = z
   .transform((hours) => sortOpeningHours(hours))
   .superRefine((hours, ctx) => {
     const clash = findOverlap(hours);
-    if (clash) ctx.addIssue({ code: 'custom', message: `shifts overlap: ${describe(clash[0])} and ${describe(clash[1])}` });
+    if (clash)
+      ctx.addIssue({
+        code: 'custom',
+        message: `shifts overlap: ${describe(clash[0])} and ${describe(clash[1])}`,
+      });
   });
 
 /**
@@ -362,7 +399,11 @@ export const openingHoursSchema = z.preprocess((value, ctx) => {
   try {
     return parseOpeningHours(value);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error), input: value });
+    ctx.addIssue({
+      code: 'custom',
+      message: error instanceof Error ? error.message : String(error),
+      input: value,
+    });
     return z.NEVER;
   }
 }, entriesSchema);

@@ -26,17 +26,24 @@ export function explainConfidence(
   if (!top) return { candidate: null, reason: 'no candidates' };
   const runnerUp = ranked[1];
   if (top.standing !== 'registered') {
-    if (rule.registeredOnly) return { candidate: null, reason: `top candidate is not registered (${top.standing})` };
+    if (rule.registeredOnly)
+      return { candidate: null, reason: `top candidate is not registered (${top.standing})` };
     const fitting = ranked.find((c) => c.standing === 'registered' && namePoints(c) >= rule.minNamePoints);
     if (fitting) {
-      return { candidate: null, reason: `top candidate is ${top.standing} while registered ${fitting.company_name} fits` };
+      return {
+        candidate: null,
+        reason: `top candidate is ${top.standing} while registered ${fitting.company_name} fits`,
+      };
     }
   }
   if (top.score < rule.threshold) {
     return { candidate: null, reason: `top score ${top.score} is below the threshold ${rule.threshold}` };
   }
   if (namePoints(top) < rule.minNamePoints) {
-    return { candidate: null, reason: `top candidate's name evidence (${namePoints(top)}) is below ${rule.minNamePoints}` };
+    return {
+      candidate: null,
+      reason: `top candidate's name evidence (${namePoints(top)}) is below ${rule.minNamePoints}`,
+    };
   }
   if (runnerUp && top.score - runnerUp.score < rule.margin) {
     return {
@@ -44,7 +51,10 @@ export function explainConfidence(
       reason: `top score ${top.score} beats the runner-up's ${runnerUp.score} by less than ${rule.margin}`,
     };
   }
-  return { candidate: top, reason: `score ${top.score}${runnerUp ? `, ${top.score - runnerUp.score} ahead of the runner-up` : ''}` };
+  return {
+    candidate: top,
+    reason: `score ${top.score}${runnerUp ? `, ${top.score - runnerUp.score} ahead of the runner-up` : ''}`,
+  };
 }
 
 /** The candidate to select without asking a person, or null when a person must choose. */

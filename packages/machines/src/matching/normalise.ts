@@ -3,7 +3,10 @@
 
 /** Folds text for comparison: NFD, combining marks removed, lower case. "Ōtāhuhu" (NFC or NFD) and "Otahuhu" fold alike. */
 export function foldText(value: string): string {
-  return value.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** Words the register adds or drops at will, and that say nothing about which business it is. */
@@ -28,15 +31,17 @@ const LEGAL_SUFFIX = /\s+(?:\(nz\)\s+)?(?:limited|ltd|tapui(?:\s+limited)?|incor
 
 /** Lower-case words of folded text, `&` read as "and", apostrophes dropped (MUM'S = MUMS), other punctuation a space. */
 export function words(value: string): string[] {
-  return foldText(value)
-    // Dotted initialisms read as one word: "B.B.Q." = "BBQ".
-    .replace(/\b[a-z](?:\.[a-z])+\b\.?/g, (initials) => initials.replace(/\./g, ''))
-    .replace(/&/g, ' and ')
-    .replace(/['’‘`´]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean);
+  return (
+    foldText(value)
+      // Dotted initialisms read as one word: "B.B.Q." = "BBQ".
+      .replace(/\b[a-z](?:\.[a-z])+\b\.?/g, (initials) => initials.replace(/\./g, ''))
+      .replace(/&/g, ' and ')
+      .replace(/['’‘`´]/g, '')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()
+      .split(' ')
+      .filter(Boolean)
+  );
 }
 
 /**
@@ -50,7 +55,7 @@ export function normaliseCompanyName(value: string): string {
     .replace(/\(\s*(?:19|20)\d\d\s*\)/g, ' ')
     .replace(/\(\s*nz\s*\)\s*(?=(?:limited|ltd)\b)/g, ' ');
   let name = words(withoutYear).join(' ');
-  for (let previous = ''; previous !== name; ) {
+  for (let previous = ''; previous !== name;) {
     previous = name;
     name = name.replace(LEGAL_SUFFIX, '').replace(/^the\s+/, '');
   }
@@ -67,7 +72,7 @@ export function coreWords(value: string): string[] {
 /** Removes every "(…)" group and a trailing " - branch" from a restaurant's display name, as delivery platforms add them. */
 export function cleanRestaurantName(value: string): string {
   let name = value;
-  for (let previous = ''; previous !== name; ) {
+  for (let previous = ''; previous !== name;) {
     previous = name;
     name = name.replace(/\([^()]*\)/g, ' ');
   }
@@ -79,26 +84,44 @@ export function cleanRestaurantName(value: string): string {
 
 /** Street types, as the original's street extraction listed them, and their common abbreviations. */
 export const STREET_TYPES: Readonly<Record<string, string>> = {
-  street: 'street', st: 'street',
-  road: 'road', rd: 'road',
-  avenue: 'avenue', ave: 'avenue', av: 'avenue',
-  lane: 'lane', ln: 'lane',
-  place: 'place', pl: 'place',
+  street: 'street',
+  st: 'street',
+  road: 'road',
+  rd: 'road',
+  avenue: 'avenue',
+  ave: 'avenue',
+  av: 'avenue',
+  lane: 'lane',
+  ln: 'lane',
+  place: 'place',
+  pl: 'place',
   way: 'way',
-  crescent: 'crescent', cres: 'crescent', cr: 'crescent',
-  drive: 'drive', dr: 'drive',
-  terrace: 'terrace', tce: 'terrace', terr: 'terrace',
-  boulevard: 'boulevard', blvd: 'boulevard',
-  court: 'court', ct: 'court',
+  crescent: 'crescent',
+  cres: 'crescent',
+  cr: 'crescent',
+  drive: 'drive',
+  dr: 'drive',
+  terrace: 'terrace',
+  tce: 'terrace',
+  terr: 'terrace',
+  boulevard: 'boulevard',
+  blvd: 'boulevard',
+  court: 'court',
+  ct: 'court',
   close: 'close',
-  parade: 'parade', pde: 'parade',
-  highway: 'highway', hwy: 'highway',
-  grove: 'grove', gr: 'grove',
+  parade: 'parade',
+  pde: 'parade',
+  highway: 'highway',
+  hwy: 'highway',
+  grove: 'grove',
+  gr: 'grove',
   rise: 'rise',
   mews: 'mews',
   quay: 'quay',
-  esplanade: 'esplanade', esp: 'esplanade',
-  square: 'square', sq: 'square',
+  esplanade: 'esplanade',
+  esp: 'esplanade',
+  square: 'square',
+  sq: 'square',
   walk: 'walk',
   path: 'path',
   row: 'row',
@@ -128,7 +151,11 @@ export interface StreetPart {
  * Unit prefixes ("Shop 3,", "Level 2,", "3/45" → "45") are dropped.
  */
 export function extractStreet(address: string): StreetPart | null {
-  const text = address.replace(/\s+/g, ' ').trim().replace(UNIT_PREFIX, '').replace(/^(\d+[a-z]?)\s*\/\s*(?=\d)/i, '');
+  const text = address
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(UNIT_PREFIX, '')
+    .replace(/^(\d+[a-z]?)\s*\/\s*(?=\d)/i, '');
   if (text === '') return null;
   const tokens = text.split(' ');
   let end = -1;
@@ -153,7 +180,8 @@ export function extractStreet(address: string): StreetPart | null {
       break;
     }
   }
-  const chosen = end >= 0 ? tokens.slice(0, end + 1) : (text.split(',')[0] as string).trim().split(' ').slice(0, 3);
+  const chosen =
+    end >= 0 ? tokens.slice(0, end + 1) : (text.split(',')[0] as string).trim().split(' ').slice(0, 3);
   const raw = chosen.join(' ').replace(/[,.]+$/, '');
   const expandedTokens = chosen.map((t, i) => {
     if (i !== end) return t.replace(/,$/, '');
@@ -185,7 +213,8 @@ export function localityWords(address: string | null | undefined, city: string |
   const out = new Set<string>();
   if (address) {
     const segments = address.split(',').slice(1);
-    for (const segment of segments) for (const w of words(segment)) if (!/^\d+$/.test(w)) out.add(expandPlaceWord(w));
+    for (const segment of segments)
+      for (const w of words(segment)) if (!/^\d+$/.test(w)) out.add(expandPlaceWord(w));
   }
   if (city) for (const w of words(city)) out.add(expandPlaceWord(w));
   return [...out];

@@ -24,7 +24,9 @@ export function restaurantCity(restaurant: Pick<RestaurantFacts, 'address' | 'ci
 }
 
 /** The seed's search_queries for a restaurant; `original_values` keeps the name, street and city as stored. */
-export function buildSearchQueries(restaurant: Pick<RestaurantFacts, 'name' | 'address' | 'city'>): SearchQueries {
+export function buildSearchQueries(
+  restaurant: Pick<RestaurantFacts, 'name' | 'address' | 'city'>,
+): SearchQueries {
   const street = restaurant.address ? extractStreet(restaurant.address) : null;
   return {
     restaurant_name: searchableName(restaurant.name),

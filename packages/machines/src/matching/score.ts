@@ -32,7 +32,9 @@ export const SHARED_ADDRESS_MIN = 3;
 type RestaurantForScoring = Pick<RestaurantFacts, 'name' | 'address' | 'city'>;
 
 /** Where a company stands, from its status words or NZBN status code, removal date and liquidation facts. */
-export function companyStanding(candidate: Pick<Candidate, 'status' | 'removed_on' | 'liquidation' | 'removal_commenced'>): CompanyStanding {
+export function companyStanding(
+  candidate: Pick<Candidate, 'status' | 'removed_on' | 'liquidation' | 'removal_commenced'>,
+): CompanyStanding {
   const status = foldText(candidate.status ?? '').trim();
   const code = /^\d+$/.test(status) ? Number(status) : null;
   if (code !== null) {
@@ -76,7 +78,10 @@ function jaccard(a: readonly string[], b: readonly string[]): { ratio: number; s
 
 function ignoredWords(restaurantName: string, candidateName: string, r: NameView, c: NameView): string[] {
   const kept = new Set([...r.core, ...c.core]);
-  const all = [...normaliseCompanyName(restaurantName).split(' '), ...normaliseCompanyName(candidateName).split(' ')];
+  const all = [
+    ...normaliseCompanyName(restaurantName).split(' '),
+    ...normaliseCompanyName(candidateName).split(' '),
+  ];
   return [...new Set(all.filter((w) => w !== '' && !kept.has(w)))];
 }
 
@@ -86,7 +91,8 @@ function spellings(...texts: Array<string | null | undefined>): (word: string) =
   for (const text of texts) {
     for (const token of (text ?? '').split(/[\s,()]+/)) {
       const folded = words(token);
-      if (folded.length === 1 && !map.has(folded[0] as string)) map.set(folded[0] as string, token.replace(/[.'’]+$/, ''));
+      if (folded.length === 1 && !map.has(folded[0] as string))
+        map.set(folded[0] as string, token.replace(/[.'’]+$/, ''));
     }
   }
   return (word) => map.get(word) ?? word;
@@ -165,8 +171,10 @@ function addressFactor(
   const city = restaurant.city ? foldText(restaurant.city).trim() : '';
   const spell = spellings(restaurant.address, restaurant.city);
   const addresses: Array<{ text: string; label: string }> = [];
-  if (candidate.registered_address) addresses.push({ text: candidate.registered_address, label: 'registered office' });
-  for (const other of candidate.addresses ?? []) addresses.push({ text: other, label: 'an address on the register' });
+  if (candidate.registered_address)
+    addresses.push({ text: candidate.registered_address, label: 'registered office' });
+  for (const other of candidate.addresses ?? [])
+    addresses.push({ text: other, label: 'an address on the register' });
   if (addresses.length === 0) return { factor: 'address', points: 0, evidence: 'no address on the register' };
 
   let best: ScoreFactor | null = null;
@@ -194,7 +202,9 @@ function addressFactor(
         evidence: `${label} is on the same street (${streetName}) at another number`,
       });
     } else {
-      const suburb = [...ownLocality].filter((w) => w !== city && theirLocality.includes(w) && !city.split(' ').includes(w));
+      const suburb = [...ownLocality].filter(
+        (w) => w !== city && theirLocality.includes(w) && !city.split(' ').includes(w),
+      );
       if (suburb.length > 0) {
         consider({
           factor: 'address',
@@ -202,7 +212,11 @@ function addressFactor(
           evidence: `${label} in the same suburb (${suburb.map(spell).join(' ')})`,
         });
       } else if (city !== '' && city.split(' ').every((w) => theirLocality.includes(w))) {
-        consider({ factor: 'address', points: SCORE_POINTS.sameCity, evidence: `${label} in the same city (${restaurant.city?.trim()})` });
+        consider({
+          factor: 'address',
+          points: SCORE_POINTS.sameCity,
+          evidence: `${label} in the same city (${restaurant.city?.trim()})`,
+        });
       } else {
         consider({ factor: 'address', points: 0, evidence: `${label} elsewhere (${text})` });
       }
@@ -221,16 +235,33 @@ function statusFactor(candidate: Candidate, standing: CompanyStanding): ScoreFac
     case 'registered':
       return { factor: 'status', points: SCORE_POINTS.registered, evidence: 'registered' };
     case 'removing':
-      return { factor: 'status', points: SCORE_POINTS.removing, evidence: 'registered, but removal from the register has begun' };
+      return {
+        factor: 'status',
+        points: SCORE_POINTS.removing,
+        evidence: 'registered, but removal from the register has begun',
+      };
     case 'liquidation': {
       const words = foldText(candidate.status).match(/liquidat|receiver|administration/)?.[0];
-      const what = words === 'receiver' ? 'in receivership' : words === 'administration' ? 'in administration' : 'in liquidation';
+      const what =
+        words === 'receiver'
+          ? 'in receivership'
+          : words === 'administration'
+            ? 'in administration'
+            : 'in liquidation';
       const since = year(candidate.liquidation?.started_on);
-      return { factor: 'status', points: SCORE_POINTS.liquidation, evidence: since ? `${what} since ${since}` : what };
+      return {
+        factor: 'status',
+        points: SCORE_POINTS.liquidation,
+        evidence: since ? `${what} since ${since}` : what,
+      };
     }
     case 'removed': {
       const when = year(candidate.removed_on);
-      return { factor: 'status', points: SCORE_POINTS.removed, evidence: when ? `removed ${when}` : 'removed' };
+      return {
+        factor: 'status',
+        points: SCORE_POINTS.removed,
+        evidence: when ? `removed ${when}` : 'removed',
+      };
     }
     default:
       return { factor: 'status', points: SCORE_POINTS.otherStatus, evidence: `status "${candidate.status}"` };
@@ -251,7 +282,10 @@ export function namePoints(scored: Pick<ScoredCandidate, 'factors'>): number {
  * Scores every candidate and returns them best first (ties: registered first, then by company number).
  * The score is the sum of the strongest name-type factor, the address factor and the status factor, within 0..100.
  */
-export function scoreCandidates(restaurant: RestaurantForScoring, candidates: readonly Candidate[]): ScoredCandidate[] {
+export function scoreCandidates(
+  restaurant: RestaurantForScoring,
+  candidates: readonly Candidate[],
+): ScoredCandidate[] {
   const restaurantName = searchableName(restaurant.name);
   const locality = new Set(localityWords(restaurant.address, restaurant.city));
   const restaurantView = view(restaurantName, locality);
@@ -266,12 +300,33 @@ export function scoreCandidates(restaurant: RestaurantForScoring, candidates: re
     const standing = companyStanding(candidate);
     const nameFactors = [
       nameFactor('name', 'legal name', [candidate.company_name], restaurantName, restaurantView, locality),
-      nameFactor('trading_name', 'trading name', candidate.trading_names ?? [], restaurantName, restaurantView, locality),
-      nameFactor('previous_name', 'previous name', candidate.previous_names ?? [], restaurantName, restaurantView, locality),
+      nameFactor(
+        'trading_name',
+        'trading name',
+        candidate.trading_names ?? [],
+        restaurantName,
+        restaurantView,
+        locality,
+      ),
+      nameFactor(
+        'previous_name',
+        'previous name',
+        candidate.previous_names ?? [],
+        restaurantName,
+        restaurantView,
+        locality,
+      ),
     ].filter((f): f is ScoreFactor => f !== null);
-    const bestName = nameFactors.reduce<ScoreFactor | null>((best, f) => (!best || f.points > best.points ? f : best), null);
+    const bestName = nameFactors.reduce<ScoreFactor | null>(
+      (best, f) => (!best || f.points > best.points ? f : best),
+      null,
+    );
     const k = addressKey(candidate.registered_address);
-    const address = addressFactor(restaurant, candidate, k?.number ? (shared.get(`${k.number} ${k.street}`) ?? 0) : 0);
+    const address = addressFactor(
+      restaurant,
+      candidate,
+      k?.number ? (shared.get(`${k.number} ${k.street}`) ?? 0) : 0,
+    );
     const factors: ScoreFactor[] = [
       bestName ?? { factor: 'name', points: 0, evidence: 'name unlike restaurant name' },
       ...(address ? [address] : []),
