@@ -5,9 +5,11 @@ import { parseEnv } from './env';
 import { createCliLogger } from './cli/context';
 import type { CliContext, RegisterCommand } from './cli/context';
 import { registerMigrateCommand } from './cli/migrate';
+import { registerServeCommand } from './cli/serve';
+import { registerDevTokenCommand } from './cli/devToken';
 
 /** Add your command's registrar here (one file per command under src/cli/). */
-const COMMANDS: RegisterCommand[] = [registerMigrateCommand];
+const COMMANDS: RegisterCommand[] = [registerMigrateCommand, registerServeCommand, registerDevTokenCommand];
 
 export function buildCli(ctx: CliContext): Command {
   const program = new Command('regbatch')

@@ -23,6 +23,21 @@ export const EnvSchema = z.object({
     .transform((value) => path.resolve(value ?? path.join(projectRoot(), '.regbatch'))),
   /** Port of the embedded PostgreSQL. */
   REGBATCH_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Keys encrypting stored secrets: comma-separated `keyId:base64(32 bytes)`, newest first (older ones still decrypt).
+   *  Unset: a key generated into REGBATCH_HOME/secret.key. */
+  REGBATCH_SECRET_KEYS: z.string().min(1).optional(),
+  /** API (regbatch serve): Supabase's JWT secret (HS256). With neither it nor SUPABASE_JWKS_URL the server runs in local
+   *  mode: tokens are signed with a generated secret in REGBATCH_HOME/jwt-secret (`regbatch dev-token`). */
+  SUPABASE_JWT_SECRET: z.string().min(16).optional(),
+  /** API: the project's JWKS URL (asymmetric Supabase signing keys), e.g. https://<ref>.supabase.co/auth/v1/.well-known/jwks.json */
+  SUPABASE_JWKS_URL: z.string().url().optional(),
+  /** API: expected token issuer (optional), e.g. https://<ref>.supabase.co/auth/v1 */
+  SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
+  /** API listen address and port. */
+  REGBATCH_API_HOST: z.string().min(1).default('127.0.0.1'),
+  REGBATCH_API_PORT: z.coerce.number().int().min(0).max(65535).default(3007),
+  /** Days a failed attempt's screenshots and traces are kept before the purge removes them. */
+  REGBATCH_ARTIFACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -49,7 +64,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new EnvError(
     result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
-      const shown = /URL|SECRET|KEY|PASSWORD/.test(key) ? redact(present[key]) : present[key];
+      // A secret's value is never echoed, only its length; URLs lose their password.
+      const shown = /SECRET|PASSWORD/.test(key)
+        ? `<${present[key]?.length ?? 0} characters>`
+        : /URL|KEY/.test(key)
+          ? redact(present[key])
+          : present[key];
       return `${key}=${JSON.stringify(shown)}: ${issue.message}`;
     }),
   );

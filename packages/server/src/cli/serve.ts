@@ -1,0 +1,63 @@
+// `regbatch serve`: the API (tRPC + SSE), the web build when given, and optionally task workers in this process.
+import type { Command } from 'commander';
+import { startServe } from '../main';
+import type { SimulateConfig } from '../work/simulate';
+import type { CliContext } from './context';
+
+interface ServeCliOptions {
+  host?: string;
+  port?: string;
+  web?: string;
+  workers: string;
+  handlers?: string;
+  simulate?: string;
+  browserSlots: string;
+  accountGapMs?: string;
+}
+
+function int(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+export function registerServeCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('Serve the API (tRPC at /trpc, live updates over SSE), /healthz, /metrics and the web build; optionally run workers in-process.')
+    .option('--host <host>', `listen address (env REGBATCH_API_HOST, default ${ctx.env.REGBATCH_API_HOST})`)
+    .option('--port <port>', `listen port, 0 = any free port (env REGBATCH_API_PORT, default ${ctx.env.REGBATCH_API_PORT})`)
+    .option('--web <dir>', 'serve this built web client (packages/web/dist) at /')
+    .option('--workers <n>', 'task handlers running in this process (0 = none; use `regbatch worker`)', '0')
+    .option('--handlers <set>', 'handler set of in-process workers: "simulate"')
+    .option('--simulate <json>', 'simulate handler configuration as JSON')
+    .option('--browser-slots <n>', 'browser-heavy tasks running at once across all workers', '4')
+    .option('--account-gap-ms <ms>', 'minimum gap between account creations per integrator')
+    .action(async (o: ServeCliOptions) => {
+      if (o.handlers !== undefined && o.handlers !== 'simulate') throw new Error(`--handlers: unknown handler set "${o.handlers}" (known: simulate)`);
+      let simulate: SimulateConfig | undefined;
+      if (o.simulate) {
+        try {
+          simulate = JSON.parse(o.simulate) as SimulateConfig;
+        } catch (error) {
+          throw new Error(`--simulate: not valid JSON (${String(error)}): ${o.simulate}`);
+        }
+      }
+      const running = await startServe(ctx.env, {
+        host: o.host ?? ctx.env.REGBATCH_API_HOST,
+        port: o.port !== undefined ? int('port', o.port, 0) : ctx.env.REGBATCH_API_PORT,
+        webDir: o.web ?? null,
+        workers: int('workers', o.workers, 0),
+        ...(o.handlers === 'simulate' ? { handlers: 'simulate' as const } : {}),
+        ...(simulate ? { simulate } : {}),
+        browserSlots: int('browser-slots', o.browserSlots, 1),
+        ...(o.accountGapMs !== undefined ? { accountGapMs: int('account-gap-ms', o.accountGapMs, 0) } : {}),
+      });
+      ctx.print(`regbatch API on ${running.url}${running.localMode ? ' (local mode: sign in with `regbatch dev-token --user <email>`)' : ''}`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await running.close();
+    });
+}
