@@ -79,6 +79,7 @@ interface TxNotes {
   taskKinds: Set<string>;
   cancelled: string[];
   tasksCreated: number;
+  commit: (() => void)[];
 }
 
 export interface Engine {
@@ -93,6 +94,8 @@ export interface CreateBatchRestaurant {
   readonly restaurant: { readonly id: string } & Record<string, unknown>;
   readonly executionConfig?: unknown;
   readonly maxRetries?: number;
+  /** How the job answers its two human steps without a person (the machines' AutoPolicies); default: always ask. */
+  readonly autoPolicies?: { readonly select: 'confident' | 'never'; readonly config: 'defaults' | 'never' };
 }
 
 export interface CreateBatchInput {
@@ -114,6 +117,15 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
   const { db, log, secrets, machines } = deps;
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
+  // The snapshot and projection this process last wrote per row, by revision: restoring and projecting a job
+  // costs milliseconds, and the row's next event usually comes through the same process. A hit requires the
+  // stored revision to be the one we wrote, so a write by any other process simply misses.
+  const recent = new Map<string, { revision: number; snapshot: AnyMachineSnapshot; projection: unknown }>();
+  const remember = (key: string, entry: { revision: number; snapshot: AnyMachineSnapshot; projection: unknown }) => {
+    recent.delete(key);
+    recent.set(key, entry);
+    if (recent.size > 5_000) recent.delete(recent.keys().next().value as string);
+  };
 
   async function transact<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -194,7 +206,10 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         throw new EngineError('snapshot_unsupported', `${target.type} ${target.id}: no migration from machine version ${fromVersion}: ${String(cause)}`);
       }
     }
-    const snapshot = restore(adapter.machine, persisted);
+    const cacheKey = `${target.type}:${row.id}`;
+    const hit = !migrated ? recent.get(cacheKey) : undefined;
+    const cached = hit && hit.revision === revision ? hit : undefined;
+    const snapshot = cached ? cached.snapshot : restore(adapter.machine, persisted);
     if (snapshot.status !== 'active') {
       return { ok: false, code: 'target_final', message: `${target.type} ${target.id} is final (${String(snapshot.value)}); ${rawEvent.type} refused` };
     }
@@ -218,13 +233,22 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
     const newRevision = revision + 1;
     const nextPersisted = persist(adapter.machine, next);
 
+    let nextProjection: unknown;
     if (target.type === 'job') {
       const a = adapter as MachineAdapter<JobProjection>;
-      await writeJob(trx, row, migrated ? null : a.project(snapshot), a.project(next), nextPersisted, adapter.version, revision);
+      const prev = migrated ? null : cached ? (cached.projection as JobProjection) : a.project(snapshot);
+      const proj = a.project(next);
+      nextProjection = proj;
+      await writeJob(trx, row, prev, proj, nextPersisted, adapter.version, revision);
     } else {
       const a = adapter as MachineAdapter<RowValues>;
-      await writeBatch(trx, row, migrated ? null : a.project(snapshot), a.project(next), nextPersisted, adapter.version, revision);
+      const prev = migrated ? null : cached ? (cached.projection as RowValues) : a.project(snapshot);
+      const proj = a.project(next);
+      nextProjection = proj;
+      await writeBatch(trx, row, prev, proj, nextPersisted, adapter.version, revision);
     }
+    // Remembered only once the transaction commits (see applyEvent), so a rollback cannot leave a stale entry.
+    notes.commit.push(() => remember(cacheKey, { revision: newRevision, snapshot: next, projection: nextProjection }));
 
     await sql`insert into registration_job_events (job_id, batch_id, organisation_id, revision, event, state_before, state_after, actor)
       values (${target.type === 'job' ? row.id : null}, ${row.batch_id}, ${row.organisation_id}, ${newRevision}, ${JSON.stringify(event)},
@@ -338,12 +362,15 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
     if (!event || typeof event.type !== 'string') throw new EngineError('invalid_input', `event must be an object with a string "type", got ${JSON.stringify(event)}`);
     return transact(async (trx) => {
       if (actor.type === 'user') await checkVisible(trx, target, actor);
-      const notes: TxNotes = { events: [], taskKinds: new Set(), cancelled: [], tasksCreated: 0 };
+      const notes: TxNotes = { events: [], taskKinds: new Set(), cancelled: [], tasksCreated: 0, commit: [] };
       const res = await applyLocked(trx, target, event, actor, opts, notes);
       // A finished task frees a slot under the global limits, and a batch event may resume one: wake claimers.
       if (opts.fence) notes.taskKinds.add('slot');
       if (target.type === 'batch' && res.ok) notes.taskKinds.add('batch');
       await notify(trx, notes);
+      return { res, notes };
+    }).then(({ res, notes }) => {
+      for (const f of notes.commit) f();
       return res;
     });
   };
@@ -392,6 +419,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
           restaurant: r.restaurant,
           ...(executionConfig === undefined ? {} : { executionConfig }),
           ...(r.maxRetries === undefined ? {} : { maxRetries: r.maxRetries }),
+          ...(r.autoPolicies === undefined ? {} : { autoPolicies: r.autoPolicies }),
         };
         const [jSnap, jActions] = start(machines.job.machine, jobInput);
         if (jActions.some((a) => a.type === 'runTask' || a.type === 'schedule')) {
@@ -429,7 +457,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
       await bulkInsert(trx, 'registration_job_steps', stepRows);
       if (candRows.length) await bulkInsert(trx, 'companies_office_search_candidates', candRows);
       await bulkInsert(trx, 'registration_job_events', eventRows);
-      const notes: TxNotes = { events: [{ t: 'batch', id: batchId, rev: 0, batch: batchId, type: 'engine.created' }], taskKinds: new Set(), cancelled: [], tasksCreated: 0 };
+      const notes: TxNotes = { events: [{ t: 'batch', id: batchId, rev: 0, batch: batchId, type: 'engine.created' }], taskKinds: new Set(), cancelled: [], tasksCreated: 0, commit: [] };
       const lockedBatch: LockedRow = { id: batchId, batch_id: batchId, organisation_id: input.organisationId, restaurant_id: null, machine_snapshot: null, machine_version: null, revision: 0 };
       await writeEffects(trx, { type: 'batch', id: batchId }, lockedBatch, readEffects(bActions), 0, notes);
       await notify(trx, notes);

@@ -17,8 +17,10 @@ export interface SimulateConfig {
   readonly durations?: Partial<Record<TaskKind | 'default', DurationSpec>>;
   /** Probability (0..1) that an attempt fails with a retryable error. */
   readonly failureRate?: Partial<Record<TaskKind | 'default', number>>;
-  /** Probability that an attempt is answered 429 with this Retry-After. */
-  readonly rateLimited?: Partial<Record<TaskKind | 'default', { probability: number; retryAfterMs: number }>>;
+  /** Probability that an attempt is answered 429 with this Retry-After (only attempts up to `attempts`, when given). */
+  readonly rateLimited?: Partial<Record<TaskKind | 'default', { probability: number; retryAfterMs: number; attempts?: number }>>;
+  /** Attempts up to this number fail (retryably) for sure: deterministic retries for tests and demos. */
+  readonly failAttempts?: Partial<Record<TaskKind | 'default', number>>;
   readonly random?: () => number;
 }
 
@@ -39,12 +41,14 @@ export function createSimulateHandlers(config: SimulateConfig = {}): Record<stri
   async function behave(ctx: TaskContext): Promise<void> {
     const kind = ctx.task.kind;
     const rl = pickFor(config.rateLimited, kind);
-    if (rl && random() < rl.probability) {
+    if (rl && (rl.attempts === undefined || ctx.task.attempt <= rl.attempts) && random() < rl.probability) {
       await sleep(1, ctx.signal);
       throw new TaskFailure('rate_limited', `simulated 429 Too Many Requests for ${kind} (Retry-After ${rl.retryAfterMs} ms)`, true, rl.retryAfterMs);
     }
     const d = pickFor(config.durations, kind) ?? { minMs: 5, maxMs: 20 };
     await sleep(d.minMs + random() * Math.max(0, d.maxMs - d.minMs), ctx.signal);
+    const failUpTo = pickFor(config.failAttempts, kind) ?? 0;
+    if (ctx.task.attempt <= failUpTo) throw new TaskFailure('simulated_failure', `simulated failure of ${kind} (attempt ${ctx.task.attempt})`, true);
     const fr = pickFor(config.failureRate, kind) ?? 0;
     if (fr > 0 && random() < fr) throw new TaskFailure('simulated_failure', `simulated failure of ${kind}`, true);
   }

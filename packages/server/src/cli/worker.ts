@@ -1,0 +1,88 @@
+// `regbatch worker`: runs task workers against the chosen database until SIGTERM/SIGINT, then gives unfinished
+// tasks back. LISTEN needs a direct or session-mode connection (not Supabase's transaction pooler, port 6543).
+import type { Command } from 'commander';
+import { openDatabase } from '../db/connect';
+import { createEngineRuntime, resolveKeyring } from '../engine/runtime';
+import { createWorker } from '../work/worker';
+import { createReconciler } from '../work/reconciler';
+import { createRegistry } from '../work/registry';
+import { createSimulateHandlers, type SimulateConfig } from '../work/simulate';
+import { defaultLimits, PRODUCTION_ACCOUNT_GAP_MS, SANDBOX_ACCOUNT_GAP_MS } from '../work/limits';
+import type { CliContext } from './context';
+
+interface WorkerCliOptions {
+  handlers: string;
+  concurrency: string;
+  leaseMs: string;
+  pollMs: string;
+  accountGapMs?: string;
+  browserSlots: string;
+  simulate?: string;
+  reconcileMs: string;
+  listen: boolean;
+  kinds?: string;
+}
+
+function int(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+export function registerWorkerCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('worker')
+    .description('Run task workers (claim, lease, run, report) until SIGTERM; unfinished tasks are given back on shutdown.')
+    .requiredOption('--handlers <set>', 'task handler set: "simulate" (the automation package registers the real flows)')
+    .option('--concurrency <n>', 'handlers running at once in this process', '8')
+    .option('--lease-ms <ms>', 'task lease; renewed by heartbeats at a third of it', '30000')
+    .option('--poll-ms <ms>', 'safety-net poll (wake-ups come from LISTEN)', '5000')
+    .option('--account-gap-ms <ms>', `minimum gap between account creations per integrator (default ${PRODUCTION_ACCOUNT_GAP_MS}, ${SANDBOX_ACCOUNT_GAP_MS} with simulate)`)
+    .option('--browser-slots <n>', 'browser-heavy tasks running at once across all workers', '4')
+    .option('--simulate <json>', 'simulate handler configuration (durations, failureRate, rateLimited) as JSON')
+    .option('--reconcile-ms <ms>', 'reconciler interval (0 = off)', '60000')
+    .option('--no-listen', 'poll only (e.g. behind a transaction pooler)')
+    .option('--kinds <list>', 'comma-separated task kinds this worker runs (default: all)')
+    .action(async (o: WorkerCliOptions) => {
+      if (o.handlers !== 'simulate') throw new Error(`--handlers: unknown handler set "${o.handlers}" (known: simulate)`);
+      let simulateConfig: SimulateConfig = {};
+      if (o.simulate) {
+        try {
+          simulateConfig = JSON.parse(o.simulate) as SimulateConfig;
+        } catch (err) {
+          throw new Error(`--simulate: not valid JSON (${String(err)}): ${o.simulate}`);
+        }
+      }
+      const database = await openDatabase(ctx.env, ctx.log);
+      const keyring = resolveKeyring({ secretKeys: ctx.env.REGBATCH_SECRET_KEYS, home: ctx.env.REGBATCH_HOME });
+      const concurrency = int('concurrency', o.concurrency, 1);
+      const rt = createEngineRuntime({ url: database.url, log: ctx.log, keyring, poolSize: concurrency + 4 });
+      const worker = createWorker(
+        { db: rt.db, engine: rt.engine, secrets: rt.secrets, log: ctx.log, registry: createRegistry(createSimulateHandlers(simulateConfig)) },
+        {
+          maxInProcess: concurrency,
+          leaseMs: int('lease-ms', o.leaseMs, 100),
+          pollMs: int('poll-ms', o.pollMs, 10),
+          limits: defaultLimits({
+            accountGapMs: o.accountGapMs !== undefined ? int('account-gap-ms', o.accountGapMs, 0) : SANDBOX_ACCOUNT_GAP_MS,
+            browserSlots: int('browser-slots', o.browserSlots, 1),
+          }),
+          listenUrl: o.listen ? database.url : null,
+          ...(o.kinds ? { kinds: o.kinds.split(',').map((k) => k.trim()).filter(Boolean) } : {}),
+        },
+      );
+      const reconciler = createReconciler({ db: rt.db, log: ctx.log, machines: rt.machines });
+      await worker.start();
+      const reconcileMs = int('reconcile-ms', o.reconcileMs, 0);
+      if (reconcileMs > 0) reconciler.start(reconcileMs);
+      ctx.print(`worker ${worker.id} running (${concurrency} at once); SIGTERM to stop`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      reconciler.stop();
+      await worker.stop();
+      await rt.close();
+      await database.close();
+    });
+}
