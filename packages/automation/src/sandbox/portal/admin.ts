@@ -11,7 +11,7 @@ import {
   sessionOf,
   type PortalContext,
 } from './context';
-import { alert, checkbox, crashingPage, esc, page, radios, scriptJson, select, status, textInput } from './html';
+import { alert, checkbox, crashingPage, esc, page, radios, scriptJson, select, status, textArea, textInput } from './html';
 import {
   defaultServices,
   defaultWebsite,
@@ -569,12 +569,12 @@ function websiteTab(r: PortalRestaurant, q: Record<string, string>): { content: 
         select('Tag Position', 'tagPosition', ['Top Right', 'Inner Bottom', 'Hidden'].map((v) => [v, v] as const), w.tagPosition),
     ),
     f('favicon', 'Favicon', uploadWidget('favicon', 'Favicon', w.favicon)),
-    f('seo', 'SEO', textInput('Page Title', 'title', w.seo.title) + `<label>Meta Description <textarea name="description">${esc(w.seo.description)}</textarea></label>`),
+    f('seo', 'SEO', textInput('Page Title', 'title', w.seo.title) + textArea('Meta Description', 'description', w.seo.description)),
     f('social', 'Social Links', textInput('Facebook URL', 'facebook', w.social.facebook) + textInput('Instagram URL', 'instagram', w.social.instagram)),
     f(
       'code',
       'Custom Code',
-      `<label>Head Code <textarea name="headCode">${esc(w.headCode)}</textarea></label><label>Body Code <textarea name="bodyCode">${esc(w.bodyCode)}</textarea></label>`,
+      textArea('Head Code', 'headCode', w.headCode) + textArea('Body Code', 'bodyCode', w.bodyCode),
     ),
   ].join('');
   const dialog = `<dialog id="upload-dialog" aria-labelledby="upload-title"><h2 id="upload-title">Upload</h2>

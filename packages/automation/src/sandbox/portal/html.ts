@@ -54,6 +54,11 @@ export function textInput(label: string, name: string, value: string | number | 
   return `<label>${esc(label)} <input type="text" name="${esc(name)}" value="${esc(value ?? '')}" ${extra}></label>`;
 }
 
+/** A textarea labelled with for/id: a wrapping label would make its text part of the label's name. */
+export function textArea(label: string, name: string, value: string): string {
+  return `<label for="ta-${esc(name)}">${esc(label)}</label> <textarea id="ta-${esc(name)}" name="${esc(name)}">${esc(value)}</textarea>`;
+}
+
 export function checkbox(label: string, name: string, checked: boolean, extra = ''): string {
   return `<label><input type="checkbox" name="${esc(name)}" value="on" ${checked ? 'checked' : ''} ${extra}> ${esc(label)}</label>`;
 }
