@@ -347,6 +347,7 @@ export interface RegistrationJobEvents {
   revision: Int8;
   state_after: Json | null;
   state_before: Json | null;
+  txid: Generated<string | null>;
 }
 
 export interface RegistrationJobs {
@@ -411,6 +412,12 @@ export interface RegistrationLogs {
   screenshot_paths: string[] | null;
   script_name: string | null;
   status: string;
+}
+
+export interface RegistrationRateLimits {
+  key: string;
+  next_allowed_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface RegistrationTasks {
@@ -507,6 +514,19 @@ export interface Restaurants {
   workflow_notes: string | null;
 }
 
+export interface SimulateEffects {
+  attempt: number;
+  effect: Generated<Json>;
+  finished_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  idempotency_key: string;
+  job_id: string | null;
+  kind: string;
+  organisation_id: string | null;
+  started_at: Timestamp;
+  worker: string | null;
+}
+
 export interface DB {
   categories: Categories;
   companies_office_search_candidates: CompaniesOfficeSearchCandidates;
@@ -529,6 +549,8 @@ export interface DB {
   registration_job_steps: RegistrationJobSteps;
   registration_jobs: RegistrationJobs;
   registration_logs: RegistrationLogs;
+  registration_rate_limits: RegistrationRateLimits;
   registration_tasks: RegistrationTasks;
   restaurants: Restaurants;
+  simulate_effects: SimulateEffects;
 }
