@@ -76,8 +76,8 @@ export interface JobStreamMessage {
 
 export async function readJobEvents(trx: Trx, jobId: string, afterRevision: number, limit: number): Promise<JobStreamMessage[]> {
   const { rows } = await sql<{ revision: string; event: Record<string, unknown>; state_after: unknown; actor: string; created_at: Date }>`
-    select revision::text, event, state_after, actor, created_at from registration_job_events
-     where job_id = ${jobId} and revision > ${afterRevision} order by revision limit ${limit}`.execute(trx);
+    select e.revision::text as revision, e.event, e.state_after, e.actor, e.created_at from registration_job_events e
+     where e.job_id = ${jobId} and e.revision > ${afterRevision} order by e.revision limit ${limit}`.execute(trx);
   return rows.map((r) => ({
     cursor: r.revision,
     jobId,
