@@ -20,3 +20,4 @@ export * from './company/names';
 export * from './browser/pool';
 export * from './extraction/storePage';
 export * from './leads/parse';
+export * from './sandbox/cli';

@@ -1,6 +1,7 @@
 // The sandbox over real HTTP: NZBN v5 shapes, register search, store pages, images and fault injection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxServer, NZBN_BASE_PATH, REGISTER_SEARCH_PATH, type SandboxServer } from '../src/sandbox/server';
+import { runSandboxCli } from '../src/sandbox/cli';
 
 let sb: SandboxServer;
 const key = { 'Ocp-Apim-Subscription-Key': 'test-key' };
@@ -129,5 +130,27 @@ describe('fault injection', () => {
     }
     const inspect = await json('/_sandbox/inspect', {});
     expect((inspect.body['requests'] as Record<string, number>)['nzbn.search']).toBeGreaterThan(0);
+  });
+});
+
+describe('the sandbox command', () => {
+  it('serves a --registry file with --faults until told to stop, printing its addresses as JSON', async () => {
+    const lines: string[] = [];
+    let stop: () => void = () => undefined;
+    const until = new Promise<void>((r) => (stop = r));
+    const running = runSandboxCli(
+      { port: 0, faults: '{"register.search":{"errorRate":1,"errorStatus":502}}', json: true },
+      { print: (t) => lines.push(t) },
+      until,
+    );
+    await expect.poll(() => lines.length).toBe(1);
+    const d = JSON.parse(lines[0] ?? '{}') as { url: string; nzbnBaseUrl: string; entities: number };
+    expect(d.entities).toBe(31);
+    expect((await fetch(`${d.url}${REGISTER_SEARCH_PATH}?q=noi`)).status).toBe(502);
+    stop();
+    await running;
+    await expect(fetch(`${d.url}/_sandbox/inspect`)).rejects.toThrow();
+    await expect(runSandboxCli({ port: 'x' }, { print: () => undefined }, Promise.resolve())).rejects.toThrow('--port must be an integer');
+    await expect(runSandboxCli({ faults: '{"a":{"errorRate":2}}' }, { print: () => undefined }, Promise.resolve())).rejects.toThrow('--faults');
   });
 });
