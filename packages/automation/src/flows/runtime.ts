@@ -159,7 +159,7 @@ export function browserFlow<I, O>(name: string, body: (t: FlowTools, input: I) =
       const fe = crashed ? new FlowError('tab_crashed', `${name}: the browser tab crashed`) : classifyError(err);
       const refs: string[] = [];
       if (!crashed) {
-        const shot = await withTimeout(page.screenshot({ fullPage: true }).catch(() => undefined), 5_000);
+        const shot = await withTimeout(page.screenshot({ fullPage: true, timeout: 5_000 }).catch(() => undefined), 5_000);
         if (shot) refs.push(await ctx.artifacts.save(`${name}-screenshot.png`, shot, 'image/png'));
       }
       await closeChunk(true).catch(() => {});
