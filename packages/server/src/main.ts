@@ -12,6 +12,7 @@ import { createAuthenticator, createTokenVerifier, loadOrCreateLocalJwtSecret } 
 import { createLiveHub } from './api/live';
 import { createServer } from './api/server';
 import type { LeadsImporter } from './api/leads';
+import { createLeadsImporter } from './api/leadsImporter';
 import { createArtifactStore } from './ops/artifacts';
 import { createLogger } from './ops/logger';
 import { createMetrics, instrumentEngine } from './ops/metrics';
@@ -89,7 +90,7 @@ export async function startServe(env: Env, options: ServeOptions, log: Logger = 
         metrics,
         local: localSecret ? { jwtSecret: localSecret } : null,
         storageDir: path.join(env.REGBATCH_HOME, 'storage'),
-        leads: options.leads ?? null,
+        leads: options.leads === undefined ? createLeadsImporter() : options.leads,
         inProcessWorkers: () => (worker ? worker.active() : null),
       },
       { webDir: options.webDir ?? null },

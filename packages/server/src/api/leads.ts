@@ -27,10 +27,17 @@ export interface LeadRowError {
 }
 
 export interface LeadsImportResult {
+  /** New restaurants. */
   readonly imported: number;
-  readonly updated?: number;
+  /** Existing restaurants (same normalised name and address) updated. */
+  readonly updated: number;
   readonly restaurantIds: readonly string[];
+  /** Rows refused, by line; the other rows are imported. */
   readonly errors: readonly LeadRowError[];
+  /** Rows that passed validation (imported + updated, or what a dry run would import). */
+  readonly valid: number;
+  /** Rows repeating an earlier row of the file (skipped). */
+  readonly duplicates: readonly { readonly line: number; readonly message: string }[];
 }
 
 export interface LeadsImporter {
@@ -69,11 +76,27 @@ export const leadsRouter = router({
   ),
 });
 
-const SAFE_FILE = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$/;
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$/;
 
 /**
- * POST /api/leads/import (multipart/form-data): one part named `leads` (the CSV), any other file parts are menu
- * files the CSV names (stored beside it under their own names), optional field `dryRun=true`.
+ * Where an uploaded part is stored below the upload folder: the CSV names menu files by relative path
+ * (`menus/x.csv`), so a menu part's field name is that path; a part named `leads` or `files` keeps its file name.
+ */
+function uploadPath(fieldname: string, filename: string): string[] {
+  const raw = fieldname === 'leads' || fieldname === 'files' ? filename || `${fieldname}.csv` : fieldname;
+  const segments = raw.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.length === 0 || segments.length > 4 || !segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..')) {
+    throw new ApiError('invalid_input', `file path ${JSON.stringify(raw)} is not allowed (up to 4 segments of letters, digits, space, . _ ( ) -)`, {
+      [fieldname]: ['bad file path'],
+    });
+  }
+  return segments;
+}
+
+/**
+ * POST /api/leads/import (multipart/form-data): one part named `leads` (the CSV); every other file part is a menu
+ * file, its field name being the path the CSV gives it (e.g. `menus/x.csv`; a part named `files` keeps its file
+ * name); optional field `dryRun=true`.
  * 200 `{ imported, restaurantIds, errors: [{ line, field, value, message }] }`; 401 without a token.
  */
 export async function registerLeadsUpload(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -94,11 +117,11 @@ export async function registerLeadsUpload(app: FastifyInstance, deps: ApiDeps): 
           if (part.fieldname === 'dryRun') dryRun = String(part.value) === 'true';
           continue;
         }
-        const name = path.basename(part.filename || `${part.fieldname}.csv`);
-        if (!SAFE_FILE.test(name)) throw new ApiError('invalid_input', `file name ${JSON.stringify(name)} is not allowed (letters, digits, space, . _ ( ) -)`, { [part.fieldname]: ['bad file name'] });
-        const target = path.join(dir, name);
+        const relative = uploadPath(part.fieldname, part.filename);
+        const target = path.join(dir, ...relative);
+        await mkdir(path.dirname(target), { recursive: true });
         await pipeline(part.file, createWriteStream(target));
-        if (part.file.truncated) throw new ApiError('invalid_input', `${name} is larger than the upload limit`, { [part.fieldname]: ['too large'] });
+        if (part.file.truncated) throw new ApiError('invalid_input', `${relative.join('/')} is larger than the upload limit`, { [part.fieldname]: ['too large'] });
         if (part.fieldname === 'leads') leadsFile = target;
       }
       if (!leadsFile) throw new ApiError('invalid_input', 'no part named "leads" (the leads CSV)', { leads: ['missing'] });

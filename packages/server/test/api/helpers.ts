@@ -16,6 +16,7 @@ import { createLiveHub } from '../../src/api/live';
 import { createServer, type ApiServer } from '../../src/api/server';
 import type { AppRouter } from '../../src/api/router';
 import type { ApiDeps } from '../../src/api/context';
+import { createLeadsImporter } from '../../src/api/leadsImporter';
 import { createArtifactStore, type ArtifactStore } from '../../src/ops/artifacts';
 import { createLogger } from '../../src/ops/logger';
 import { createMetrics, instrumentEngine } from '../../src/ops/metrics';
@@ -84,7 +85,7 @@ export async function apiHarness(options: HarnessOptions = {}): Promise<ApiHarne
     metrics,
     local: { jwtSecret },
     storageDir: path.join(scratch, 'storage'),
-    leads: null,
+    leads: createLeadsImporter(),
   };
   const server = await createServer(deps);
   const url = await server.listen(0);
