@@ -351,7 +351,7 @@ export interface RegistrationJobEvents {
 }
 
 export interface RegistrationJobs {
-  batch_job_id: string;
+  batch_job_id: ColumnType<string | null, string, string>;
   completed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   current_step: Generated<number | null>;

@@ -99,6 +99,39 @@ describe('migrations', () => {
     await migrate(fresh.url);
     expect(await withClient(url, schemaFingerprint)).toEqual(await withClient(fresh.url, schemaFingerprint));
   });
+  it('apply over the live deltas (reference §3.3): nullable batch_job_id, widened statuses, an extra column', async () => {
+    const { url } = await emptyDatabase();
+    const org = '0c000000-0000-4000-8000-000000000002';
+    await withClient(url, async (client) => {
+      await runSqlFile(client, path.join(supabaseDir(), 'bootstrap', 'outside-supabase.sql'));
+      await runSqlFile(client, path.join(supabaseDir(), 'migrations', '20261203000000_baseline.sql'));
+      await runSqlFile(client, SEED_SQL);
+      await client.query(`alter table registration_jobs alter column batch_job_id drop not null`);
+      await client.query(`alter table registration_jobs add column extractions_executed_on_creation boolean default false`);
+      await client.query(`alter table registration_jobs drop constraint registration_jobs_status_check,
+        add constraint registration_jobs_status_check check (status = any (array['pending', 'in_progress', 'action_required', 'completed', 'failed', 'cancelled', 'skipped']))`);
+      await client.query(`insert into organisations (id, name) values ($1, 'Live org')`, [org]);
+      const restaurant = await client.query(`insert into restaurants (name, organisation_id) values ('Solo', $1) returning id`, [org]);
+      await client.query(`insert into registration_jobs (batch_job_id, restaurant_id, organisation_id, status) values (null, $1, $2, 'action_required')`, [restaurant.rows[0].id, org]);
+    });
+
+    await migrate(url);
+
+    await withClient(url, async (client) => {
+      const jobs = await client.query(`select batch_job_id, status, revision from registration_jobs`);
+      expect(jobs.rows).toEqual([{ batch_job_id: null, status: 'action_required', revision: '0' }]);
+      // The live-only column stays writable by users; the engine's columns do not.
+      const grants = await client.query<{ column_name: string }>(
+        `select column_name from information_schema.column_privileges
+          where table_name = 'registration_jobs' and grantee = 'authenticated' and privilege_type = 'UPDATE'`,
+      );
+      const columns = grants.rows.map((row) => row.column_name);
+      expect(columns).toContain('extractions_executed_on_creation');
+      expect(columns).toContain('status');
+      expect(columns).not.toContain('machine_snapshot');
+      expect(columns).not.toContain('revision');
+    });
+  });
 });
 
 describe('migrator', () => {
