@@ -21,3 +21,4 @@ export * from './browser/pool';
 export * from './extraction/storePage';
 export * from './leads/parse';
 export * from './sandbox/cli';
+export * from './handlers/steps';
