@@ -93,7 +93,9 @@ describe('browser pool', () => {
     const outcome = await pool.withContext(async (ctx) => {
       const page = await ctx.newPage();
       const err = await page.goto('https://tb-static.uber.com/prod/image.jpeg', { timeout: 10_000 }).then(() => null, (e: Error) => e.message);
-      await page.setContent(`<img src="https://img.cdn4dd.com/x.jpg"><img src="${sb.url}/_sandbox/favicon/sample001.png">`, { waitUntil: 'load', timeout: 20_000 });
+      // A fresh page: the blocked navigation above leaves the first one on Chromium's error page.
+      const second = await ctx.newPage();
+      await second.setContent(`<img src="https://img.cdn4dd.com/x.jpg"><img src="${sb.url}/_sandbox/favicon/sample001.png">`, { waitUntil: 'load', timeout: 20_000 });
       return err;
     });
     expect(outcome).toContain('ERR_BLOCKED_BY_CLIENT');
