@@ -21,7 +21,7 @@ export const batchesListInput = z.object({
   sort: z.enum(['created_at', 'name', 'total_restaurants', 'current_step']).default('created_at'),
   direction: z.enum(['asc', 'desc']).default('desc'),
   ...pageInput,
-});
+}).prefault({});
 
 export const batchIdInput = z.object({ batchId: uuid });
 
@@ -82,7 +82,7 @@ export const restaurantsListInput = z.object({
   /** Only restaurants not in any unfinished batch. */
   availableOnly: z.boolean().default(false),
   ...pageInput,
-});
+}).prefault({});
 
 export const REVIEW_KINDS = ['search', 'company', 'config'] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
@@ -90,7 +90,7 @@ export const reviewsListInput = z.object({
   kind: z.enum(REVIEW_KINDS).optional(),
   batchId: uuid.optional(),
   ...pageInput,
-});
+}).prefault({});
 
 export const companySelection = z.object({ jobId: uuid, companyNumber: z.string().trim().min(1).max(40) });
 export const selectCompanyInput = z.object({ selections: z.array(companySelection).min(1).max(5_000) });

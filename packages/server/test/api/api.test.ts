@@ -74,6 +74,8 @@ describe('organisation isolation', () => {
     const list = keep(await userA.batches.list.query({}));
     expect(list.items.map((b) => b.id)).toEqual([batchA]);
     expect(list.items[0]).toMatchObject({ pendingReviews: 3, readOnly: false, totalRestaurants: 3 });
+    expect(list.items[0]!.restaurantsPreview.map((r) => r.name).sort()).toEqual(namesA);
+    expect((await userA.batches.list.query()).total).toBe(1);
     expect(await rejects(userA.batches.get.query({ batchId: batchB }))).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
     expect(await rejects(userA.jobs.list.query({ batchId: batchB }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await rejects(userA.jobs.get.query({ jobId: jobsB[0]! }))).toMatchObject({ code: 'NOT_FOUND' });

@@ -43,6 +43,8 @@ export interface BatchSummary {
   readOnly: boolean;
   pendingReviews: number;
   organisationId: string;
+  /** The first three restaurants (the list's chips). */
+  restaurantsPreview: { id: string; name: string }[];
 }
 
 interface BatchRow {
@@ -71,7 +73,7 @@ const BATCH_COLUMNS = sql`b.id, b.name, b.status, b.execution_mode, b.total_rest
 /** A job waits for a person: a step is action_required, or step 2's search failed (an operator retries or decides). */
 export const PENDING_REVIEW_STEP = sql`(s.status = 'action_required' or (s.step_number = 2 and s.status = 'failed'))`;
 
-function summary(row: BatchRow, pendingReviews: number): BatchSummary {
+function summary(row: BatchRow, pendingReviews: number, restaurantsPreview: { id: string; name: string }[] = []): BatchSummary {
   return {
     id: row.id,
     name: row.name,
@@ -89,7 +91,25 @@ function summary(row: BatchRow, pendingReviews: number): BatchSummary {
     readOnly: row.read_only,
     pendingReviews,
     organisationId: row.organisation_id,
+    restaurantsPreview,
   };
+}
+
+async function restaurantPreviews(trx: Trx, batchIds: readonly string[]): Promise<Map<string, { id: string; name: string }[]>> {
+  const out = new Map<string, { id: string; name: string }[]>();
+  if (batchIds.length === 0) return out;
+  const { rows } = await sql<{ batch_job_id: string; id: string; name: string }>`
+    select p.batch_job_id, p.id, p.name from (
+      select j.batch_job_id, r.id, r.name, row_number() over (partition by j.batch_job_id order by j.created_at, j.id) as n
+        from registration_jobs j join restaurants r on r.id = j.restaurant_id
+       where j.batch_job_id = any(${batchIds as string[]}::uuid[])) p
+     where p.n <= 3 order by p.batch_job_id, p.n`.execute(trx);
+  for (const r of rows) {
+    const list = out.get(r.batch_job_id) ?? [];
+    list.push({ id: r.id, name: r.name });
+    out.set(r.batch_job_id, list);
+  }
+  return out;
 }
 
 function statusFilter(filter: BatchListFilter) {
@@ -211,9 +231,10 @@ export const batchesRouter = router({
          order by ${order}
          limit ${input.limit} offset ${input.offset}`.execute(trx);
       const counts = await pendingReviewCounts(trx, rows.map((r) => r.id));
+      const previews = await restaurantPreviews(trx, rows.map((r) => r.id));
       const total = rows[0] ? Number(rows[0].total) : 0;
       return {
-        items: rows.map((r) => summary(r, counts.get(r.id) ?? 0)),
+        items: rows.map((r) => summary(r, counts.get(r.id) ?? 0, previews.get(r.id) ?? [])),
         total,
         nextOffset: input.offset + rows.length < total ? input.offset + rows.length : null,
       };
@@ -224,6 +245,7 @@ export const batchesRouter = router({
     asUser(ctx.deps.db, ctx.me, async (trx) => {
       const row = await loadBatch(trx, input.batchId);
       const counts = await pendingReviewCounts(trx, [row.id]);
+      const previews = await restaurantPreviews(trx, [row.id]);
       const { rows: steps } = await sql<{ step_number: number; status: string; n: string }>`
         select s.step_number, s.status, count(*)::text as n
           from registration_job_steps s join registration_jobs j on j.id = s.job_id
@@ -236,7 +258,7 @@ export const batchesRouter = router({
       // The lowest step any unfinished job waits at (the original's stepRequiringAction).
       const waiting = steps.filter((s) => s.status === 'action_required').map((s) => s.step_number);
       return {
-        ...summary(row, counts.get(row.id) ?? 0),
+        ...summary(row, counts.get(row.id) ?? 0, previews.get(row.id) ?? []),
         revision: Number(row.revision),
         jobsByStatus: Object.fromEntries(jobs.map((j) => [j.status, Number(j.n)])),
         stepSummary,
