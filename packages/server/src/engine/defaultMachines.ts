@@ -34,8 +34,9 @@ function check(machine: AnyStateMachine) {
 /** zod issues → field errors naming the path and the offending value. */
 function fieldErrorsOf(details: unknown, root: unknown): FieldError[] {
   if (!Array.isArray(details)) return [];
-  return details.map((issue: { path?: (string | number)[]; message?: string }) => {
-    const path = issue.path ?? [];
+  return details.map((issue: { path?: string | (string | number)[]; message?: string }) => {
+    // ConfigIssue paths are dotted strings ("settings.primary_color"); raw zod issues carry arrays.
+    const path = typeof issue.path === 'string' ? (issue.path === '' ? [] : issue.path.split('.')) : (issue.path ?? []);
     let value: unknown = root;
     for (const k of path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[k] : undefined;
     const secret = path.some((k) => /password/i.test(String(k)));

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   readonly kinds?: readonly string[];
   /** Handlers running at once in this process. */
   readonly maxInProcess?: number;
+  /** The engine's own short tasks (deliver, timer) at once: a separate lane, so long handlers never starve a cancel. */
+  readonly maxInternal?: number;
   readonly leaseMs?: number;
   readonly heartbeatMs?: number;
   /** Safety-net poll; the hot path is LISTEN. */
@@ -61,6 +63,9 @@ export class TaskAbort extends Error {
   }
 }
 
+/** Kinds the worker executes itself (they only apply an event), outside the handler slots. */
+const INTERNAL_KINDS: readonly string[] = ['deliver', 'timer'];
+
 interface Running {
   readonly task: ClaimedTask;
   readonly ac: AbortController;
@@ -75,8 +80,13 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   const heartbeatMs = options.heartbeatMs ?? Math.max(200, Math.floor(leaseMs / 3));
   const pollMs = options.pollMs ?? 5_000;
   const kinds = options.kinds ?? [...registry.keys(), 'deliver', 'timer'];
+  const internalKinds = kinds.filter((k) => INTERNAL_KINDS.includes(k));
+  const handlerKinds = kinds.filter((k) => !INTERNAL_KINDS.includes(k));
+  const maxInternal = options.maxInternal ?? 16;
   const limit = pLimit(maxInProcess);
+  const internalLimit = pLimit(maxInternal);
   const running = new Map<string, Running>();
+  let internalRunning = 0;
   const settled = new Set<Promise<void>>();
   const stats = { claimed: 0, succeeded: 0, failed: 0, fenced: 0, aborted: 0 };
   const actor = { type: 'system' as const, name: `worker:${id}` };
@@ -215,12 +225,15 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     const ac = new AbortController();
     running.set(t.id, { task: t, ac });
     stats.claimed++;
-    const p: Promise<void> = limit(() => execute(t, ac))
+    const internal = INTERNAL_KINDS.includes(t.kind);
+    if (internal) internalRunning++;
+    const p: Promise<void> = (internal ? internalLimit : limit)(() => execute(t, ac))
       .catch((err: unknown) => {
         // Infrastructure failure (database gone): leave the task to its lease; another worker picks it up.
         log.error({ err: err instanceof Error ? err.message : String(err), taskId: t.id }, 'reporting a task result failed');
       })
       .finally(() => {
+        if (internal) internalRunning--;
         running.delete(t.id);
         settled.delete(p);
         wake();
@@ -233,11 +246,14 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       wakePending = false;
       let waitMs = pollMs;
       try {
-        const free = maxInProcess - running.size;
-        const { tasks, wakeAt } = await claimTasks(db, { owner: id, kinds, max: free, leaseMs, limits: options.limits });
-        for (const t of tasks) launch(t);
-        if (tasks.length > 0 && tasks.length === free) continue; // there may be more; we'll be woken when a slot frees
-        if (tasks.length > 0) continue; // claim again at once: what is left is blocked by a limit or absent
+        const freeInternal = internalKinds.length ? maxInternal - internalRunning : 0;
+        const freeHandlers = handlerKinds.length ? maxInProcess - (running.size - internalRunning) : 0;
+        const a = await claimTasks(db, { owner: id, kinds: internalKinds, max: freeInternal, leaseMs, limits: options.limits });
+        const b = await claimTasks(db, { owner: id, kinds: handlerKinds, max: freeHandlers, leaseMs, limits: options.limits });
+        for (const t of [...a.tasks, ...b.tasks]) launch(t);
+        const wakeAt = a.wakeAt === null ? b.wakeAt : b.wakeAt === null ? a.wakeAt : Math.min(a.wakeAt, b.wakeAt);
+        // Claim again at once after a claim: more may be due. An empty round waits for a wake-up instead.
+        if (a.tasks.length > 0 || b.tasks.length > 0) continue;
         const due = await nextDueAt(db);
         const now = Date.now();
         if (due !== null) waitMs = Math.min(waitMs, due - now + 5);
@@ -246,7 +262,6 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         log.error({ err: err instanceof Error ? err.message : String(err) }, 'claim failed; retrying after the poll interval');
         waitMs = Math.min(pollMs, 1000);
       }
-      if (running.size >= maxInProcess) waitMs = pollMs;
       await waitForWake(waitMs);
     }
   }
