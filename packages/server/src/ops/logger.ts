@@ -22,6 +22,9 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
     return { type: value.name, message: scrubSecrets(value.message, depth + 1), code: (value as { code?: unknown }).code, stack: value.stack };
   }
   if (value && typeof value === 'object') {
+    // Class instances (a request, a response) are left to pino's serializers, which scrub what they emit.
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) return value;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       out[k] = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== false ? REDACTED : scrubSecrets(v, depth + 1);
@@ -46,6 +49,16 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       // Fast path for the well-known places, then a deep scrub of whatever else was logged.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: REDACTED },
+      serializers: {
+        req: (req: { method?: string; url?: string; hostname?: string; ip?: string; id?: string }) => ({
+          method: req.method,
+          url: scrubSecrets(req.url),
+          host: req.hostname,
+          remoteAddress: req.ip,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+        err: (err: Error) => scrubSecrets(pino.stdSerializers.err(err)),
+      },
       formatters: {
         log: (object) => scrubSecrets(object) as Record<string, unknown>,
       },

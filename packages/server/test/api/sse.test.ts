@@ -8,10 +8,12 @@ import { ORG_A, SEED_USERS, apiHarness, makeRestaurants, waitFor, type ApiHarnes
 
 let h: ApiHarness;
 let userA: Client;
+let tokenA: string;
 
 beforeAll(async () => {
   h = await apiHarness();
-  userA = h.client(await h.token(SEED_USERS.userA));
+  tokenA = await h.token(SEED_USERS.userA);
+  userA = h.client(tokenA);
 }, 60_000);
 
 afterAll(async () => {
@@ -91,6 +93,9 @@ describe('batches.onChange', () => {
     // Commit order differs from id order here: the slow event has a smaller id than events delivered before it.
     const slowIndex = received.findIndex((m) => m.data.eventId === slowId);
     expect(received.slice(0, slowIndex).some((m) => BigInt(m.data.eventId!) > BigInt(slowId))).toBe(true);
+    // SSE clients send their token as a connection parameter in the URL; request logs never show it.
+    expect(h.logLines.some((l) => l.includes('batches.onChange'))).toBe(true);
+    for (const line of h.logLines) expect(line).not.toContain(tokenA);
   }, 90_000);
 
   it("refuses another organisation's batch stream as NOT_FOUND", async () => {
