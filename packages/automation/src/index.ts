@@ -22,3 +22,8 @@ export * from './extraction/storePage';
 export * from './leads/parse';
 export * from './sandbox/cli';
 export * from './handlers/steps';
+// The portal's inspection client and the sandbox's own credentials: the demo points an organisation at the sandbox
+// and verifies what the flows created through them.
+export { createPortalClient, SANDBOX_PORTAL_DEFAULTS, type PortalClient } from './sandbox/portal';
+// The twelve sub-step flows and their context/errors, for the worker's step-6 handler adapter (server work/handlers).
+export * from './flows';

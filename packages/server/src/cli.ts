@@ -9,9 +9,12 @@ import { registerWorkerCommand } from './cli/worker';
 import { registerServeCommand } from './cli/serve';
 import { registerDevTokenCommand } from './cli/devToken';
 import { registerSandboxCommand } from './cli/sandbox';
+import { registerLeadsCommand } from './cli/leads';
+import { registerBatchCommand } from './cli/batch';
+import { registerDemoCommand } from './cli/demo';
 
 /** Add your command's registrar here (one file per command under src/cli/). */
-const COMMANDS: RegisterCommand[] = [registerMigrateCommand, registerWorkerCommand, registerServeCommand, registerDevTokenCommand, registerSandboxCommand];
+const COMMANDS: RegisterCommand[] = [registerMigrateCommand, registerWorkerCommand, registerServeCommand, registerDevTokenCommand, registerSandboxCommand, registerLeadsCommand, registerBatchCommand, registerDemoCommand];
 
 export function buildCli(ctx: CliContext, io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Command {
   // Output settings first: subcommands copy them when registered.
