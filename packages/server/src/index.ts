@@ -15,3 +15,5 @@ export { main as runCli, buildCli } from './cli';
 export type { CliContext, RegisterCommand } from './cli/context';
 export { asRole, asUser } from './db/rls';
 export type { SupabaseRole, JwtClaims } from './db/rls';
+// The API's router type, for the web client (a type-only import).
+export type { AppRouter } from './api/index';
