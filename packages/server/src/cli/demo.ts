@@ -152,6 +152,12 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     const org = await session.api.settings.update(sandboxSettings(sandbox.url, o.accountGapMs));
     say(`      ${org.organisationName} (acting as ${session.user.email}) now points every outside site at the sandbox`);
 
+    // The target's handlers, before anything is imported: an incomplete target is refused up front.
+    const handlers = await handlersFor(o.target, {
+      ...(o.simulate ? { simulate: o.simulate } : {}),
+      real: o.target === 'sandbox' ? await sandboxHandlerFactories({ session, sandbox, browser: browser!, browserSlots: o.browserSlots, log: ctx.log, closers }) : ([] as RealHandlerFactory[]),
+    });
+
     // The API and web UI, up before the work starts so the batch can be watched live.
     const webDir = path.join(projectRoot(), 'packages/web/dist');
     const hasWeb = existsSync(path.join(webDir, 'index.html'));
@@ -163,11 +169,6 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     const ids = o.limit !== undefined ? imported.restaurantIds.slice(0, o.limit) : [...imported.restaurantIds];
     say(`[3/9] leads: ${path.relative(process.cwd(), leadsFile) || leadsFile}: ${imported.imported} new, ${imported.updated} updated${o.limit !== undefined ? `; running the first ${ids.length} (--limit ${o.limit})` : ''}`);
 
-    // 6-7 prerequisites: workers in this process with the target's handlers.
-    const handlers = await handlersFor(o.target, {
-      ...(o.simulate ? { simulate: o.simulate } : {}),
-      real: o.target === 'sandbox' ? await sandboxHandlerFactories({ session, sandbox, browser: browser!, browserSlots: o.browserSlots, log: ctx.log, closers }) : ([] as RealHandlerFactory[]),
-    });
     const worker: Worker = createWorker(
       { db: session.db, engine: session.runtime.engine, secrets: session.runtime.secrets, log: ctx.log, registry: createRegistry(handlers) },
       {

@@ -32,7 +32,7 @@ export async function readSummary(session: CliSession, batchId: string): Promise
       join restaurants r on r.id = j.restaurant_id
       left join lateral (select * from companies_office_search_candidates x where x.registration_job_id = j.id order by x.created_at desc limit 1) c on true
      where j.batch_job_id = ${batchId}
-     order by j.created_at, j.id`.execute(session.db);
+     order by r.name, j.id`.execute(session.db);
   return rows.map((r) => {
     const end = r.completed_at ?? (['completed', 'failed', 'cancelled'].includes(r.status) ? null : r.now);
     return {
