@@ -71,15 +71,20 @@ async function dashboard(t: FlowTools): Promise<{ name: string; id: string; subd
   await gotoPage(t, adminUrl(t, '/'), 'dashboard');
   const list = t.page.getByRole('list', { name: 'Restaurants' });
   if (!(await list.count())) return [];
-  const out: { name: string; id: string; subdomain: string }[] = [];
-  for (const item of await list.getByRole('listitem').all()) {
-    const name = (await item.getByRole('heading').innerText()).trim();
-    const text = await item.innerText();
-    const id = /ID:\s*(RES[0-9A-Za-z]+)/.exec(text)?.[1] ?? '';
-    const subdomain = new RegExp(`([a-z0-9-]+)\\.${t.ctx.settings.storeDomain.replace(/\./g, '\\.')}`).exec(text)?.[1] ?? '';
-    out.push({ name, id, subdomain });
-  }
-  return out;
+  // One read of every row: headings hold names, the row text holds "ID: RES…" and the store host.
+  type Li = { innerText: string; querySelector(s: string): { textContent: string | null } | null };
+  const rows = await list.getByRole('listitem').evaluateAll((items) =>
+    items.map((li) => ({
+      name: ((li as unknown as Li).querySelector('h4')?.textContent ?? '').trim(),
+      text: (li as unknown as Li).innerText,
+    })),
+  );
+  const host = new RegExp(`([a-z0-9-]+)\\.${t.ctx.settings.storeDomain.replace(/\./g, '\\.')}`);
+  return rows.map(({ name, text }) => ({
+    name,
+    id: /ID:\s*(RES[0-9A-Za-z]+)/.exec(text)?.[1] ?? '',
+    subdomain: host.exec(text)?.[1] ?? '',
+  }));
 }
 
 export const restaurantRegistration = browserFlow<RestaurantRegistrationInput, RestaurantRegistrationOutput>(

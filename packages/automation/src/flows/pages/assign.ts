@@ -3,15 +3,21 @@
 import type { Locator } from 'playwright-core';
 import { FlowError } from '../errors';
 import type { FlowTools } from '../runtime';
-import { listedItems, tableRows, tickItem } from './portal';
+import { tableRows, tickItem } from './portal';
 
 export async function listed(t: FlowTools, table: string): Promise<Map<string, string[]>> {
+  const grid = t.page.getByRole('table', { name: table, exact: true });
   const out = new Map<string, string[]>();
-  for (const cells of await tableRows(t.page, table)) {
-    const name = cells[0] ?? '';
-    if (out.has(name)) continue;
-    out.set(name, await listedItems(t.page, name));
-  }
+  if (!(await grid.count())) return out;
+  // One read of the whole table: first cell = name, the row's list = its dishes.
+  type Row = { cells: ArrayLike<{ textContent: string | null }>; querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
+  const rows = await grid.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => {
+      const r = tr as unknown as Row;
+      return { name: (r.cells[0]?.textContent ?? '').trim(), items: Array.from(r.querySelectorAll('li'), (li) => (li.textContent ?? '').trim()) };
+    }),
+  );
+  for (const r of rows) if (!out.has(r.name)) out.set(r.name, r.items);
   return out;
 }
 

@@ -125,13 +125,6 @@ export async function tableRows(page: Page, name: string): Promise<string[][]> {
   );
 }
 
-/** Names listed under a row's "Items of <name>" list. */
-export async function listedItems(page: Page, owner: string): Promise<string[]> {
-  const list = page.getByRole('list', { name: `Items of ${owner}`, exact: true });
-  if (!(await list.count())) return [];
-  return (await list.first().getByRole('listitem').allInnerTexts()).map((s) => s.trim());
-}
-
 /** Tick every checkbox in the item tree whose label is exactly `name` (duplicates in "Featured" too). */
 export async function tickItem(dialog: Locator, name: string): Promise<number> {
   const boxes = await dialog.getByRole('checkbox', { name, exact: true }).all();

@@ -80,11 +80,17 @@ export function radios(legend: string, name: string, options: readonly (readonly
   return `<fieldset><legend>${esc(legend)}</legend>${inner}</fieldset>`;
 }
 
-/** The page a crash fault serves: it grows the renderer's heap until Chromium kills the tab. */
+/**
+ * The page a crash fault serves: a worker grows its V8 heap until it runs out, and V8's out-of-memory is
+ * fatal for the whole renderer process, so Chromium reports the tab as crashed. A worker's heap fills in
+ * seconds where the page's own would take much longer.
+ */
 export function crashingPage(): string {
   return page({
     title: 'Loading…',
     body: '<h1>Loading…</h1>',
-    script: 'const hog=[];for(;;){hog.push(new Array(2**25).fill(1.5));}',
+    script:
+      "const src='const hog=[];for(;;){hog.push(new Array(2**24).fill(1.5));}';" +
+      "new Worker(URL.createObjectURL(new Blob([src],{type:'text/javascript'})));",
   });
 }
