@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from './context';
 import { DEFAULT_CLI_USER, openCliSession, type CliSession } from './session';
-import { FINISHED_JOB, batchLine, createProgressView, describeJob, readProgress, settled, watchBatch, type BatchProgress } from './progress';
+import { FINISHED_JOB, batchLine, createProgressView, progressStream, describeJob, readProgress, settled, watchBatch, type BatchProgress } from './progress';
 import { readSummary, renderSummary } from './summary';
 
 interface SessionOptions {
@@ -202,7 +202,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
         const timeoutMs = o.timeout !== undefined ? Number(o.timeout) * 1000 : undefined;
         if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new Error(`--timeout: expected a number of seconds, got "${o.timeout}"`);
         let last = '';
-        const view = o.json ? null : createProgressView(process.stdout);
+        const view = o.json ? null : createProgressView(progressStream(ctx.print));
         const ac = new AbortController();
         const onSignal = () => ac.abort();
         process.once('SIGINT', onSignal);

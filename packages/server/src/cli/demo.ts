@@ -21,7 +21,7 @@ import type { CliContext } from './context';
 import { ensureBrowser } from './browser';
 import { importLeads } from './leads';
 import { openCliSession, type CliSession } from './session';
-import { FINISHED_JOB, createProgressView, settled, watchBatch, type BatchProgress } from './progress';
+import { FINISHED_JOB, createProgressView, progressStream, settled, watchBatch, type BatchProgress } from './progress';
 import { formatDuration, readSummary, renderSummary, type SummaryRow } from './summary';
 import { renderVerification, verifyAgainstSandbox, type Verification } from './verify';
 import { handlersFor, TARGETS, type RealHandlerFactory, type Target } from './targets';
@@ -211,7 +211,7 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
 
     // 7. Run, answering what the policies leave to a person.
     const answered = new Set<string>();
-    const view = o.json ? null : createProgressView(o.progress ?? process.stdout);
+    const view = o.json ? null : createProgressView(o.progress ?? progressStream(ctx.print));
     const notes: string[] = [];
     let acted = false;
     const stop = new AbortController();

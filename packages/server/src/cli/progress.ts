@@ -119,6 +119,12 @@ interface Writable {
   columns?: number;
 }
 
+/** Where progress goes for a command: bars on the process's terminal, else lines through the command's own output. */
+export function progressStream(print: (text: string) => void): Writable {
+  if (process.stdout.isTTY) return process.stdout;
+  return { write: (text: string) => print(text.replace(/\n$/, '')) };
+}
+
 /** Bars on a terminal; elsewhere (pipes, tests, CI logs) one line whenever a restaurant's state changes. */
 export function createProgressView(stream: Writable, options: { tty?: boolean } = {}): ProgressView {
   const tty = options.tty ?? stream.isTTY === true;

@@ -1,0 +1,58 @@
+// The main job end to end through the CLI: `regbatch demo --exit` on three of the project's example leads, with
+// the in-process sandbox, workers and API, against a cloned test database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoResult } from '../../src/cli/demo';
+import type { BatchStatusJson } from '../../src/cli/batch';
+import { createCliWorld, EXAMPLE_LEADS, regbatch, type CliWorld } from './helpers';
+
+let world: CliWorld;
+beforeAll(async () => {
+  world = await createCliWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('regbatch demo', () => {
+  it('runs three leads through all six steps with the simulate target, says what it decided for the user, and exits 0', async () => {
+    const run = await regbatch(['demo', '--target', 'simulate', '--leads', EXAMPLE_LEADS, '--limit', '3', '--exit', '--port', '0'], world.env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    expect(out).toMatch(/\[3\/9\] leads: .*examples\/leads\.csv: 4 new, 0 updated; running the first 3 \(--limit 3\)/);
+    expect(out).toContain('--auto-select confident');
+    expect(out).toContain('marked "no match"');
+    expect(out).toContain('--config defaults');
+    expect(out).toMatch(/account creations one at a time 1 s apart \(scaled down for the sandbox; 60 s against the real platform\)/);
+    // Progress lines (not a terminal): each restaurant passes step 6's sub-steps and completes.
+    expect(out).toMatch(/Tōtara Street Dumplings: step 6\/6 Pumpd Account Setup \d+\/12/);
+    expect(out).toMatch(/^restaurant\s+company chosen\s+outcome\s+duration$/m);
+    for (const name of ['Tōtara Street Dumplings', 'Kererū Coffee & Bagels', 'Pūriri Pizza Kitchen']) {
+      expect(out).toMatch(new RegExp(`^${name}\\s+.+\\s+completed\\s+\\d+s$`, 'm'));
+    }
+    expect(out).not.toContain('Southern Cross Fish Bar  ');
+    expect(out).toMatch(/ledger holds \d+ effect\(s\), 0 recorded twice/);
+    expect(out).toMatch(/3\/3 restaurant\(s\) completed; wall time/);
+
+    // The batch it ran is there for `batch status` afterwards.
+    const batchId = /\[4\/9\] batch ([0-9a-f-]{36})/.exec(out)?.[1];
+    expect(batchId).toBeDefined();
+    const status = JSON.parse((await regbatch(['batch', 'status', batchId!, '--json'], world.env)).stdout) as BatchStatusJson;
+    expect(status.batch).toMatchObject({ status: 'completed', total: 3, completed: 3, failed: 0 });
+    expect(status.jobs.every((j) => j.outcome === 'completed' && j.subStepsDone === 12 && typeof j.durationMs === 'number')).toBe(true);
+
+    const exported = await regbatch(['batch', 'export', batchId!], world.env);
+    expect(exported.stdout.split('\n')[0]).toBe('restaurant,site_url,login_email,stripe_link,outcome,error,completed_at,job_id');
+    expect(exported.stdout.trim().split('\n')).toHaveLength(4);
+  }, 120_000);
+
+  it('--json prints the result alone', async () => {
+    const run = await regbatch(['demo', '--target', 'simulate', '--leads', EXAMPLE_LEADS, '--limit', '1', '--exit', '--port', '0', '--json'], world.env);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as DemoResult;
+    expect(result).toMatchObject({ ok: true, target: 'simulate', verification: null });
+    expect(result.rows).toHaveLength(1);
+    expect(result.rows[0]).toMatchObject({ restaurant: 'Tōtara Street Dumplings', outcome: 'completed' });
+    expect(result.wallMs).toBeGreaterThan(0);
+  }, 120_000);
+});
