@@ -2,6 +2,7 @@
 // the API completes the job (and the batch), and a retry after cancelling is rejected with a typed error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskFailure, type TaskHandler } from '../../src/work/registry';
+import { simulatedCompanies } from '../../src/work/simulate';
 import { ORG_A, SEED_USERS, apiHarness, makeRestaurants, rejects, waitFor, type ApiHarness, type Client } from './helpers';
 
 let h: ApiHarness;
@@ -18,10 +19,18 @@ const flakyMenuImport: TaskHandler = async (ctx) => {
   return { imported: true, items: 12 };
 };
 
+/** The register knows no "Nomatch…" restaurant, except under the name an operator types in a retried search. */
+const register: TaskHandler = async (ctx) => {
+  const input = (ctx.input ?? {}) as { restaurantId?: string; query?: string; queries?: { restaurant_name?: string; street?: string; city?: string } };
+  const name = input.queries?.restaurant_name ?? input.query ?? '';
+  if (name.startsWith('Nomatch')) return [];
+  return simulatedCompanies({ id: input.restaurantId ?? name, name, address: input.queries?.street ?? null, city: input.queries?.city ?? null });
+};
+
 beforeAll(async () => {
   h = await apiHarness();
   userA = h.client(await h.token(SEED_USERS.userA));
-  await h.worker({ handlers: { menuImport: flakyMenuImport } });
+  await h.worker({ handlers: { menuImport: flakyMenuImport, 'registry.searchByName': register, 'registry.searchByAddress': register } });
 }, 60_000);
 
 afterAll(async () => {
@@ -83,4 +92,34 @@ describe('retrying a failed sub-step from the API', () => {
     expect(step.fieldErrors?.step?.[0]).toContain('7');
     expect(await rejects(userA.jobs.retryStep.mutate({ jobId: '00000000-0000-4000-8000-000000000000', step: 2 }))).toMatchObject({ code: 'NOT_FOUND' });
   });
+});
+
+describe("step 2's no-candidate wait", () => {
+  it('is listed as a search review; a retried search with an edited query, then a manual entry, move the job on', async () => {
+    const ids = await makeRestaurants(h.db, ORG_A, 2, 'Nomatch');
+    const { jobIds } = await userA.batches.create.mutate({ name: 'Nomatch', restaurantIds: ids, start: true });
+    const waiting = await waitFor(async () => {
+      const r = await userA.reviews.list.query({ kind: 'search' });
+      return r.items.filter((i) => jobIds.includes(i.jobId)).length === 2 ? r.items : undefined;
+    }, 30_000, 'two step-2 waits');
+    expect(waiting.every((i) => i.step === 2 && !i.searchFailed)).toBe(true);
+    expect(waiting[0]!.queries).toBeTruthy();
+
+    // One job: search again under the name the operator found; it now has candidates (step 3).
+    await userA.jobs.retrySearch.mutate({ jobId: jobIds[0]!, query: { restaurant_name: 'Renamed Eatery' } });
+    await waitFor(async () => {
+      const r = await userA.reviews.list.query({ kind: 'company' });
+      return r.items.some((i) => i.jobId === jobIds[0]) || undefined;
+    }, 30_000, 'the retried search to propose candidates');
+
+    // The other: the operator enters the company by hand; the job leaves step 2 and reaches the configuration.
+    const entered = await userA.reviews.manualEntry.mutate({ entries: [{ jobId: jobIds[1]!, entry: { contact_name: 'Aroha Smith', company_number: '1234567' } }] });
+    expect(entered).toMatchObject({ applied: 1, refused: 0 });
+    await waitFor(async () => {
+      const r = await userA.reviews.list.query({ kind: 'config' });
+      return r.items.some((i) => i.jobId === jobIds[1]) || undefined;
+    }, 30_000, 'the manually entered job to reach step 5');
+    const job = await userA.jobs.get.query({ jobId: jobIds[1]! });
+    expect(job.stepsDetail.slice(0, 4).map((s) => s.status)).toEqual(['completed', 'completed', expect.stringMatching(/completed|skipped/), 'completed']);
+  }, 60_000);
 });
