@@ -38,6 +38,10 @@ export const EnvSchema = z.object({
   REGBATCH_API_PORT: z.coerce.number().int().min(0).max(65535).default(3007),
   /** Days a failed attempt's screenshots and traces are kept before the purge removes them. */
   REGBATCH_ARTIFACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Workers with real handlers: the Chromium binary (default /usr/bin/chromium, else Playwright's own download). */
+  CHROMIUM_PATH: z.string().min(1).optional(),
+  /** Workers with real handlers: a remote Playwright browser server (ws://...) used instead of a local Chromium. */
+  BROWSER_WS_ENDPOINT: z.string().regex(/^wss?:\/\//, { message: 'expected a ws:// or wss:// URL' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -18,7 +18,8 @@ import { createLogger } from './ops/logger';
 import { createMetrics, instrumentEngine } from './ops/metrics';
 import { createWorker, type Worker } from './work/worker';
 import { createRegistry } from './work/registry';
-import { createSimulateHandlers, type SimulateConfig } from './work/simulate';
+import type { SimulateConfig } from './work/simulate';
+import { handlersForTarget, type HandlerTarget } from './work/handlers/index';
 import { defaultLimits, SANDBOX_ACCOUNT_GAP_MS } from './work/limits';
 
 export interface ServeOptions {
@@ -28,8 +29,10 @@ export interface ServeOptions {
   readonly webDir?: string | null;
   /** Task workers in this process (0 = none; run `regbatch worker` elsewhere). */
   readonly workers: number;
-  /** Handler set of the in-process workers. */
-  readonly handlers?: 'simulate';
+  /** Handler set of the in-process workers: real (default; each organisation's target per its settings) or simulate. */
+  readonly handlers?: HandlerTarget;
+  /** The sandbox real handlers drive for sandbox-target organisations whose settings name no URLs. */
+  readonly sandboxUrl?: string | null;
   readonly simulate?: SimulateConfig;
   readonly browserSlots?: number;
   readonly accountGapMs?: number;
@@ -71,9 +74,19 @@ export async function startServe(env: Env, options: ServeOptions, log: Logger = 
 
     let worker: Worker | null = null;
     if (options.workers > 0) {
-      if (options.handlers !== 'simulate') throw new Error('serve --workers needs --handlers simulate (the only handler set this build registers)');
+      const set = handlersForTarget(options.handlers ?? 'real', {
+        db: rt.db,
+        secrets: rt.secrets,
+        log,
+        simulate: options.simulate ?? {},
+        sandboxUrl: options.sandboxUrl ?? null,
+        browser: { executablePath: env.CHROMIUM_PATH ?? null, wsEndpoint: env.BROWSER_WS_ENDPOINT ?? null },
+        browserSlots: limits.browserSlots,
+        home: env.REGBATCH_HOME,
+      });
+      closers.push(() => set.close());
       worker = createWorker(
-        { db: rt.db, engine, secrets: rt.secrets, log, registry: createRegistry(createSimulateHandlers(options.simulate ?? {})) },
+        { db: rt.db, engine, secrets: rt.secrets, log, registry: createRegistry(set.handlers) },
         { maxInProcess: options.workers, limits, listenUrl: database.url },
       );
     }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { startServe } from '../main';
 import type { SimulateConfig } from '../work/simulate';
+import { parseHandlerTarget } from '../work/handlers/index';
 import type { CliContext } from './context';
 
 interface ServeCliOptions {
@@ -9,7 +10,9 @@ interface ServeCliOptions {
   port?: string;
   web?: string;
   workers: string;
+  target: string;
   handlers?: string;
+  sandboxUrl?: string;
   simulate?: string;
   browserSlots: string;
   accountGapMs?: string;
@@ -29,12 +32,14 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--port <port>', `listen port, 0 = any free port (env REGBATCH_API_PORT, default ${ctx.env.REGBATCH_API_PORT})`)
     .option('--web <dir>', 'serve this built web client (packages/web/dist) at /')
     .option('--workers <n>', 'task handlers running in this process (0 = none; use `regbatch worker`)', '0')
-    .option('--handlers <set>', 'handler set of in-process workers: "simulate"')
+    .option('--target <target>', 'handlers of in-process workers: "real" (each organisation\'s target per its settings) or "simulate"', 'real')
+    .option('--handlers <set>', 'older spelling of --target')
+    .option('--sandbox-url <url>', 'the sandbox real handlers drive for sandbox-target organisations whose settings name no URLs')
     .option('--simulate <json>', 'simulate handler configuration as JSON')
     .option('--browser-slots <n>', 'browser-heavy tasks running at once across all workers', '4')
     .option('--account-gap-ms <ms>', 'minimum gap between account creations per integrator')
     .action(async (o: ServeCliOptions) => {
-      if (o.handlers !== undefined && o.handlers !== 'simulate') throw new Error(`--handlers: unknown handler set "${o.handlers}" (known: simulate)`);
+      const target = o.handlers !== undefined ? parseHandlerTarget('--handlers', o.handlers) : parseHandlerTarget('--target', o.target);
       let simulate: SimulateConfig | undefined;
       if (o.simulate) {
         try {
@@ -48,7 +53,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         port: o.port !== undefined ? int('port', o.port, 0) : ctx.env.REGBATCH_API_PORT,
         webDir: o.web ?? null,
         workers: int('workers', o.workers, 0),
-        ...(o.handlers === 'simulate' ? { handlers: 'simulate' as const } : {}),
+        handlers: target,
+        ...(o.sandboxUrl !== undefined ? { sandboxUrl: o.sandboxUrl } : {}),
         ...(simulate ? { simulate } : {}),
         browserSlots: int('browser-slots', o.browserSlots, 1),
         ...(o.accountGapMs !== undefined ? { accountGapMs: int('account-gap-ms', o.accountGapMs, 0) } : {}),

