@@ -48,3 +48,4 @@ export const SUB_STEP_FLOWS = {
   optionSets,
   itemTags,
 } as const satisfies Record<SubStepKey, unknown>;
+export * from './inputs';

@@ -11,6 +11,9 @@ export interface PaymentConfigInput {
   platformRestaurantId: string;
   includeConnectLink: boolean;
   currency?: string;
+  label?: string;
+  minimumOrder?: number;
+  maximumOrder?: number;
 }
 
 export interface PaymentConfigOutput {
@@ -37,9 +40,9 @@ export const paymentConfig = browserFlow<PaymentConfigInput, PaymentConfigOutput
   await form.getByLabel('Currency').selectOption(input.currency ?? t.ctx.settings.currency);
   await form.getByLabel('Layout').selectOption('Accordion without radio button');
   await form.getByLabel('Theme').selectOption('Flat');
-  for (const label of ['Label', 'Delivery Label', 'Print Label']) await form.getByLabel(label, { exact: true }).fill('Stripe');
-  await form.getByLabel('Maximum Order Value').fill('9999');
-  await form.getByLabel('Minimum Order Value').fill('2');
+  for (const label of ['Label', 'Delivery Label', 'Print Label']) await form.getByLabel(label, { exact: true }).fill(input.label ?? 'Stripe');
+  await form.getByLabel('Maximum Order Value').fill(String(input.maximumOrder ?? 9999));
+  await form.getByLabel('Minimum Order Value').fill(String(input.minimumOrder ?? 2));
   await submit(t, form.getByRole('button', { name: 'Save' }), 'save Stripe settings');
   const saved = page.getByRole('form', { name: 'Stripe Settings' }).first();
   if (!(await saved.getByRole('status').count()) || !(await saved.getByLabel('Enabled', { exact: true }).isChecked())) {

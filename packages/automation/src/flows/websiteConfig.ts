@@ -21,6 +21,8 @@ export interface WebsiteConfigInput {
   headerBackground?: ImageInput | null;
   headerLogo?: ImageInput | null;
   favicon?: ImageInput | null;
+  headingFont?: string;
+  bodyFont?: string;
   seoTitle: string;
   seoDescription: string;
   facebookUrl?: string | null;
@@ -40,6 +42,22 @@ export interface WebsiteConfigOutput {
 }
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
+
+/** The location the original put in SEO text: the second-last comma part of the address. */
+export function locationOf(address: string | null | undefined): string {
+  const parts = (address ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return (parts.length >= 2 ? parts[parts.length - 2] : parts[0]) ?? '';
+}
+
+/** The original's SEO texts: "<name> <location> - Order Online…" and "<address> <phone> - Best <cuisine> in <location>". */
+export function defaultSeo(r: { name: string; address?: string | null; phone?: string | null; cuisines?: readonly string[] | null }): { title: string; description: string } {
+  const location = locationOf(r.address);
+  const cuisine = (r.cuisines ?? []).join(', ') || 'food';
+  return {
+    title: `${r.name}${location ? ` ${location}` : ''} - Order Online for Delivery or Pickup`,
+    description: `${[r.address, r.phone].filter(Boolean).join(' ')} - Best ${cuisine}${location ? ` in ${location}` : ''}`.trim(),
+  };
+}
 
 /** Content-named upload file: the same bytes always get the same name, which is how a re-run recognises them. */
 export function uploadName(kind: string, img: ImageInput): string {
@@ -92,8 +110,8 @@ export const websiteConfig = browserFlow<WebsiteConfigInput, WebsiteConfigOutput
   await saveSection(t, 'Colors');
 
   const fonts = page.getByRole('form', { name: 'Fonts' });
-  await fonts.getByLabel('Heading Font').selectOption('Gabarito');
-  await fonts.getByLabel('Normal Font').selectOption('Gabarito');
+  await fonts.getByLabel('Heading Font').selectOption(input.headingFont ?? 'Gabarito');
+  await fonts.getByLabel('Normal Font').selectOption(input.bodyFont ?? 'Gabarito');
   await saveSection(t, 'Fonts');
 
   if (input.logo && (await upload(t, input, 'logo', 'Logo', input.logo))) uploads++;
