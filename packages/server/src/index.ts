@@ -17,3 +17,17 @@ export { asRole, asUser } from './db/rls';
 export type { SupabaseRole, JwtClaims } from './db/rls';
 // The API's router type, for the web client (a type-only import).
 export type { AppRouter } from './api/index';
+// Engine, workers and the real handler set, for cross-package suites (tests/) and embedding hosts.
+export { createEngineRuntime, resolveKeyring } from './engine/runtime';
+export type { EngineRuntime } from './engine/runtime';
+export { parseKeyringSpec } from './secrets/keyring';
+export { createWorker } from './work/worker';
+export type { Worker, WorkerOptions } from './work/worker';
+export { createRegistry, TaskFailure } from './work/registry';
+export type { TaskHandler, TaskContext, ClaimedTask } from './work/registry';
+export { defaultLimits } from './work/limits';
+export { createRealHandlers, handlersForTarget, parseHandlerTarget, HANDLER_TARGETS } from './work/handlers/index';
+export type { RealHandlers, RealHandlerDeps, HandlerTarget } from './work/handlers/index';
+export { createLeadsImporter } from './api/leadsImporter';
+export { restaurantFacts } from './api/rows';
+export { createArtifactStore } from './ops/artifacts';
