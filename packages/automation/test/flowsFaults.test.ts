@@ -118,6 +118,19 @@ describe('faults become typed errors', () => {
     expect(pool.stats().activeContexts).toBe(0);
   });
 
+  it('a cancelled task stops with a non-retryable aborted error', async () => {
+    const r = await fresh();
+    await portal.setFault(PORTAL_FAULT_ROUTES.page, { latencyMs: 1_500 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('batch cancelled')), 300);
+    const res = await pool.withContext(async (c) =>
+      servicesConfig(flowContext({ page: await c.newPage(), log: memoryLog(), artifacts: diskArtifacts(mkdtempSync(join(tmpdir(), 'regbatch-abort-'))), secrets, settings: sandboxPortalSettings(sb.url), signal: controller.signal }), r).catch((e: unknown) => e),
+    );
+    await portal.clearFaults();
+    expect(res).toMatchObject({ code: 'aborted', retryable: false });
+    expect((res as Error).message).toContain('batch cancelled');
+  });
+
   it('429 from the registration API is rate_limited with the Retry-After delay, then registers once', async () => {
     const input = { email: 'ratelimited@example.co.nz', phone: '+6421555777', passwordRef: 'secret:account' };
     await portal.setFault(PORTAL_FAULT_ROUTES.register, { rateLimit: { retryAfterSeconds: 7 }, times: 1 });
