@@ -1,6 +1,7 @@
 // Typed rejection of events before anything is written: cancelled (and completed jobs) are terminal, and an event the
 // current state does not accept is refused with a code the API maps to an error. Also applyEvent(), which throws.
-import { transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { inertScope, type ActionRecord } from './inertScope';
 import { safeNormaliseExecutionConfig } from './config/executionConfig';
 import type { SubStepKey } from './domain';
 import { effectsOf, type AnyMachineEvent, type Effect } from './events';
@@ -99,6 +100,29 @@ export function checkEvent(machine: AnyStateMachine, snapshot: AnyMachineSnapsho
   return { ok: true, warnings };
 }
 
+/**
+ * XState's pure `transition(machine, snapshot, event)`, without building a throwaway actor on every call (xstate's
+ * `transition()` constructs one, and with it the machine's initial snapshot, each time). Same result, same action
+ * list; about twice as fast on the job machine, which matters for the engine's events/s budget.
+ */
+export function pureTransition(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: AnyMachineEvent,
+): [AnyMachineSnapshot, ActionRecord[]] {
+  const scope = inertScope(machine);
+  const actions: ActionRecord[] = [];
+  scope.actionExecutor = (action) => {
+    actions.push(action);
+  };
+  try {
+    const next = machine.transition(snapshot as never, event as never, scope as never) as AnyMachineSnapshot;
+    return [next, actions];
+  } finally {
+    scope.actionExecutor = () => {};
+  }
+}
+
 /** checkEvent, then XState's pure transition; returns the next snapshot and the effects. Throws MachineEventRejected. */
 export function applyEvent<TMachine extends AnyStateMachine>(
   machine: TMachine,
@@ -107,6 +131,6 @@ export function applyEvent<TMachine extends AnyStateMachine>(
 ): { snapshot: AnyMachineSnapshot; effects: Effect[]; warnings: Array<{ code: WarningCode; message: string }> } {
   const verdict = checkEvent(machine, snapshot, event);
   if (!verdict.ok) throw new MachineEventRejected(verdict.code, verdict.message, verdict.details);
-  const [next, actions] = transition(machine, snapshot as never, event as never);
-  return { snapshot: next as AnyMachineSnapshot, effects: effectsOf(actions as ReadonlyArray<{ type: string; params?: unknown }>), warnings: verdict.warnings };
+  const [next, actions] = pureTransition(machine, snapshot, event);
+  return { snapshot: next, effects: effectsOf(actions), warnings: verdict.warnings };
 }

@@ -204,6 +204,17 @@ export function initialJobContext(input: JobInput): JobContext {
   };
 }
 
+let placeholder: JobContext | undefined;
+/**
+ * The context of an actor created without input. XState's pure `transition()` constructs an inert actor from the
+ * machine (and so runs the context factory without input) on every call; throwing there costs a stack trace per
+ * transition, so the factory answers with this shared, empty context instead. A real job always has input.
+ */
+export function placeholderJobContext(): JobContext {
+  placeholder ??= initialJobContext({ jobId: '', batchId: '', organisationId: '', restaurant: { id: '', name: '' } });
+  return placeholder;
+}
+
 // ---- pure updaters ----
 
 export function patchTask(
@@ -230,13 +241,18 @@ export function taskOf(context: Pick<JobContext, 'tasks'>, task: string): TaskRe
   return record;
 }
 
-/** The sub-steps as the plan rules read them. */
+const planViews = new WeakMap<Record<string, TaskRecord>, PlanView>();
+
+/** The sub-steps as the plan rules read them (memoised per tasks object: every guard of a microstep shares it). */
 export function planView(context: Pick<JobContext, 'tasks'>): PlanView {
+  const cached = planViews.get(context.tasks);
+  if (cached) return cached;
   const view = {} as Record<SubStepKey, { status: SubStepStatus; skipKind: SkipKind | null }>;
   for (const key of SUB_STEP_KEYS) {
     const record = taskOf(context, key);
     view[key] = { status: record.status, skipKind: record.skipKind };
   }
+  planViews.set(context.tasks, view);
   return view;
 }
 

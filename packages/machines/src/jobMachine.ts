@@ -1,6 +1,6 @@
 // jobMachine: one restaurant's six steps (DESIGN §3). Automatic work is taskState()s that emit effects; the two human
 // steps wait in `action_required` states that also accept their decision early (kept in the inbox, applied on arrival).
-import { STEP_TASKS, initialJobContext, type JobContext } from './jobContext';
+import { STEP_TASKS, initialJobContext, placeholderJobContext, type JobContext } from './jobContext';
 import { jobSetup, notify, type JobStateConfig } from './jobSetup';
 import { taskState } from './taskState';
 import { yoloRegionStates } from './yoloMachine';
@@ -272,7 +272,7 @@ const step6: JobStateConfig = {
 export const jobMachine = jobSetup.createMachine({
   id: 'job',
   description: "One restaurant's registration: the seed's six steps",
-  context: ({ input }) => initialJobContext(input),
+  context: ({ input }) => (input ? initialJobContext(input) : placeholderJobContext()),
   initial: 'pending',
   on: {
     'company.selected': { guard: 'companyDecisionOpen', actions: ['keepCompanyDecision'] },

@@ -26,7 +26,7 @@ import {
   stepsEnabledOf,
   taskOf,
 } from './jobContext';
-import { canStart, hasFailure, isSettled, needsMet, readiness } from './yoloPlan';
+import { canStart, dependentsOf, hasFailure, isSettled, needsMet, readiness } from './yoloPlan';
 import { STEP_NUMBERS, SUB_STEP_KEYS } from './domain';
 import {
   buildSearchQueries,
@@ -539,8 +539,14 @@ export const jobSetup = setup({
     isKey: ({ event }: Ctx, params: { key: SubStepKey }) => keyOf(event) === params.key,
     isKeyWithNeedsMet: ({ context, event }: Ctx, params: { key: SubStepKey }) =>
       keyOf(event) === params.key && needsMet(params.key, planView(context)),
+    /** Re-opening an operator's skip is allowed only while nothing that waits for it has started. */
     isManualSkipOf: ({ context, event }: Ctx, params: { key: SubStepKey }) =>
-      keyOf(event) === params.key && taskOf(context, params.key).skipKind === 'manual',
+      keyOf(event) === params.key &&
+      taskOf(context, params.key).skipKind === 'manual' &&
+      dependentsOf(params.key).every((d) => {
+        const r = taskOf(context, d);
+        return r.status === 'pending' || (r.status === 'skipped' && r.skipKind === 'blocked');
+      }),
     isStep: ({ event }: Ctx, params: { step: StepNumber }) => event.type === 'step.retry' && event.step === params.step,
     subNotRunnable: ({ context }: Ctx, params: { key: SubStepKey }) => {
       const kind = readiness(params.key, planView(context), stepsEnabledOf(context.executionConfig)).kind;

@@ -1,6 +1,7 @@
 // Machine versions, snapshot migrations and (de)serialisation. The engine stores `machine_version` beside every
 // snapshot; an older snapshot is migrated before it is restored, and one no migration handles is reported, not run.
-import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { inertScope } from './inertScope';
 
 export type MachineKind = 'job' | 'batch';
 
@@ -61,5 +62,6 @@ export function restoreSnapshot(
   version: number = MACHINE_VERSIONS[kind],
 ): AnyMachineSnapshot {
   const migrated = migrateSnapshot(kind, persisted, version);
-  return createActor(machine, { snapshot: migrated as never }).getSnapshot() as AnyMachineSnapshot;
+  // What `createActor(machine, { snapshot })` does to restore, without constructing an actor.
+  return machine.restoreSnapshot(migrated as never, inertScope(machine) as never) as AnyMachineSnapshot;
 }

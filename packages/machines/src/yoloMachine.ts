@@ -1,7 +1,7 @@
 // The Yolo region (step 6): one parallel region per YOLO_PLAN entry plus an `outcome` region, built from the plan data.
 // jobMachine embeds it as step 6; yoloMachine is the same region standalone, for embedding and inspection.
 import { SUB_STEP_KEYS, type SubStepKey } from './domain';
-import { type JobContext, type JobInput, initialJobContext, taskOf } from './jobContext';
+import { type JobContext, type JobInput, initialJobContext, placeholderJobContext, taskOf } from './jobContext';
 import { jobSetup, type JobStateConfig } from './jobSetup';
 import { taskState, type TaskOutcome } from './taskState';
 import { PLAN_BY_KEY } from './yoloPlan';
@@ -127,6 +127,7 @@ export const yoloMachine = jobSetup.createMachine({
   description: 'Step 6 "Pumpd Account Setup": twelve sub-steps scheduled by YOLO_PLAN (needs, after, lock), no phase barriers',
   type: 'parallel',
   context: ({ input }) => {
+    if (!input) return placeholderJobContext();
     if (!input.executionConfig) throw new Error('yoloMachine input: executionConfig is required');
     const context = initialJobContext(input);
     return { ...context, executionConfig: input.executionConfig, currentStep: 6 };
