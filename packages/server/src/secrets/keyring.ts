@@ -12,6 +12,8 @@ export interface SecretKey {
 
 export interface Keyring {
   readonly current: SecretKey;
+  /** Every configured key id, current first. */
+  readonly ids: readonly string[];
   byId(id: string): SecretKey | undefined;
 }
 
@@ -25,7 +27,7 @@ export function createKeyring(keys: readonly SecretKey[]): Keyring {
     }
     map.set(k.id, k);
   }
-  return { current: first, byId: (id) => map.get(id) };
+  return { current: first, ids: [...map.keys()], byId: (id) => map.get(id) };
 }
 
 /**

@@ -33,7 +33,8 @@ export interface SecretStore {
   seal<T>(value: T, paths: readonly SecretPath[], opts: { organisationId?: string | null; purpose?: string }, trx?: Db): Promise<T>;
   /** Returns a copy of `value` with every reference (anywhere) replaced by its plaintext. For workers only. */
   revealDeep<T>(value: T): Promise<T>;
-  /** Re-encrypts rows stored under an older key with the current key; returns how many were rotated. */
+  /** Re-encrypts rows stored under an older configured key with the current key; returns how many were rotated.
+   *  Rows under a key this keyring does not hold are left as they are. */
   rotate(batchSize?: number): Promise<number>;
 }
 
@@ -112,7 +113,8 @@ export function createSecretStore({ db, keyring }: { db: Db; keyring: Keyring })
     for (;;) {
       const n = await db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ id: string; key_id: string; ciphertext: Buffer }>`
-          select id, key_id, ciphertext from encrypted_secrets where key_id <> ${keyring.current.id}
+          select id, key_id, ciphertext from encrypted_secrets
+           where key_id <> ${keyring.current.id} and key_id = any(${[...keyring.ids]}::text[])
           limit ${batchSize} for update skip locked`.execute(trx);
         for (const r of rows) {
           const enc = encrypt(keyring, decrypt(keyring, openEnvelope(r.key_id, r.ciphertext)));

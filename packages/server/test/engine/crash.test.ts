@@ -1,0 +1,75 @@
+// Crash safety: three `regbatch worker` processes run a 50-restaurant batch while the test kill -9s a random one
+// every couple of seconds and starts a replacement. Leases expire, tasks are claimed again, effects stay single.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { AUTO, ORG, SYSTEM, batchRow, exited, harness, jobStatuses, makeRestaurants, restaurantsInput, spawnWorker, type Harness, type WorkerChild } from './helpers';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const WORKER_ARGS = [
+  '--concurrency', '6',
+  '--lease-ms', '1500',
+  '--poll-ms', '1000',
+  '--account-gap-ms', '10',
+  '--browser-slots', '12',
+  '--reconcile-ms', '5000',
+  '--simulate', JSON.stringify({ durations: { default: { minMs: 10, maxMs: 100 }, cloudwaitressAccount: { minMs: 5, maxMs: 20 } } }),
+];
+
+it('completes a 50-restaurant batch through random kill -9s with every effect exactly once and no job left non-final', async () => {
+  const restaurants = await makeRestaurants(h.db, 50, 'Crash');
+  const { batchId } = await h.rt.engine.createBatch({ organisationId: ORG, name: 'Crash', restaurants: restaurantsInput(restaurants, { autoPolicies: AUTO }) });
+  const live = [spawnWorker(h, WORKER_ARGS), spawnWorker(h, WORKER_ARGS), spawnWorker(h, WORKER_ARGS)];
+  expect((await h.rt.engine.applyEvent({ type: 'batch', id: batchId }, { type: 'batch.start' }, SYSTEM)).ok).toBe(true);
+
+  // Every couple of seconds, kill -9 a random worker that is up and claiming (one still starting has nothing to
+  // lose yet), and start its replacement at once.
+  const readyAt = new Map<WorkerChild, number>();
+  for (const c of live) void c.ready.then((t) => readyAt.set(c, t));
+  let kills = 0;
+  const deadline = Date.now() + 420_000;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1500 + Math.random() * 1000));
+    const b = await batchRow(h.db, batchId);
+    if (b.status === 'completed' || b.status === 'failed') break;
+    if (Date.now() > deadline) {
+      throw new Error(`batch still ${b.status} after 420 s: ${JSON.stringify(await jobStatuses(h.db, batchId))}\n${live.map((c) => c.output()).join('\n---\n')}`);
+    }
+    // Only while every worker is up (a replacement still loading takes seconds on a busy machine), so two keep working.
+    if (live.some((c) => !readyAt.has(c))) continue;
+    const candidates = live.filter((c) => (readyAt.get(c) ?? Infinity) < Date.now() - 1500);
+    if (candidates.length === 0) continue;
+    const victim = candidates[Math.floor(Math.random() * candidates.length)]!;
+    victim.kill('SIGKILL');
+    await exited(victim);
+    kills++;
+    const next = spawnWorker(h, WORKER_ARGS);
+    void next.ready.then((t) => readyAt.set(next, t));
+    live[live.indexOf(victim)] = next;
+  }
+  expect(kills).toBeGreaterThanOrEqual(3);
+
+  expect(await jobStatuses(h.db, batchId)).toEqual({ completed: 50 });
+  expect((await batchRow(h.db, batchId)).completed_restaurants).toBe(50);
+
+  // Exactly once: 50 × (the extraction + 12 sub-steps) effects, no key twice.
+  const { rows } = await sql<{ effects: string; keys: string }>`
+    select count(*) as effects, count(distinct idempotency_key) as keys from simulate_effects e
+      join registration_jobs j on j.id = e.job_id where j.batch_job_id = ${batchId}`.execute(h.db);
+  expect(Number(rows[0]!.keys)).toBe(50 * 13);
+  expect(Number(rows[0]!.effects)).toBe(50 * 13);
+  const { rows: open } = await sql<{ n: string }>`select count(*) as n from registration_tasks where batch_id = ${batchId} and status in ('queued', 'running')`.execute(h.db);
+  expect(Number(open[0]!.n)).toBe(0);
+
+  // Graceful stop of the survivors (a replacement still loading is waited for: it has not installed its handler yet).
+  await Promise.all(live.map((c) => c.ready));
+  for (const c of live) c.kill('SIGTERM');
+  const codes = await Promise.all(live.map(exited));
+  expect(codes).toEqual([0, 0, 0]);
+}, 480_000);
