@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { ExecutionConfigSchema } from '@regbatch/machines';
 import type { DB } from '../../db/index';
 import type { AuthUser } from '../../auth/users';
-import { asUser } from '../context';
+import { asUser, endUserRole, visibleOrganisations } from '../context';
 import { ApiError, toTRPCError, zodFieldErrors } from '../errors';
 import { command } from '../commands';
 import { maskSecrets } from '../mask';
@@ -99,11 +99,12 @@ async function restaurantPreviews(trx: Trx, batchIds: readonly string[]): Promis
   const out = new Map<string, { id: string; name: string }[]>();
   if (batchIds.length === 0) return out;
   const { rows } = await sql<{ batch_job_id: string; id: string; name: string }>`
-    select p.batch_job_id, p.id, p.name from (
-      select j.batch_job_id, r.id, r.name, row_number() over (partition by j.batch_job_id order by j.created_at, j.id) as n
-        from registration_jobs j join restaurants r on r.id = j.restaurant_id
-       where j.batch_job_id = any(${batchIds as string[]}::uuid[])) p
-     where p.n <= 3 order by p.batch_job_id, p.n`.execute(trx);
+    select b.id as batch_job_id, r.id, r.name
+      from unnest(${batchIds as string[]}::uuid[]) as b(id)
+      cross join lateral (select j.restaurant_id, j.created_at, j.id from registration_jobs j
+                           where j.batch_job_id = b.id order by j.created_at, j.id limit 3) x
+      join restaurants r on r.id = x.restaurant_id
+     order by b.id, x.created_at, x.id`.execute(trx);
   for (const r of rows) {
     const list = out.get(r.batch_job_id) ?? [];
     list.push({ id: r.id, name: r.name });
@@ -230,6 +231,8 @@ export const batchesRouter = router({
          where ${statusFilter(input.status)} ${search}
          order by ${order}
          limit ${input.limit} offset ${input.offset}`.execute(trx);
+      // The page's batches were chosen by RLS; their counters are read by id.
+      await endUserRole(trx);
       const counts = await pendingReviewCounts(trx, rows.map((r) => r.id));
       const previews = await restaurantPreviews(trx, rows.map((r) => r.id));
       const total = rows[0] ? Number(rows[0].total) : 0;
@@ -244,6 +247,7 @@ export const batchesRouter = router({
   get: authedProcedure.input(batchIdInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
       const row = await loadBatch(trx, input.batchId);
+      await endUserRole(trx);
       const counts = await pendingReviewCounts(trx, [row.id]);
       const previews = await restaurantPreviews(trx, [row.id]);
       const { rows: steps } = await sql<{ step_number: number; status: string; n: string }>`
@@ -281,7 +285,11 @@ export const batchesRouter = router({
     }
     const unique = [...new Set(input.restaurantIds)];
     const restaurants = await asUser(ctx.deps.db, ctx.me, async (trx) => {
-      const rows = await trx.selectFrom('restaurants').selectAll().where('id', 'in', unique).execute();
+      const orgs = await visibleOrganisations(trx);
+      await endUserRole(trx);
+      const rows = unique.length && orgs.length
+        ? await trx.selectFrom('restaurants').selectAll().where('id', 'in', unique).where('organisation_id', 'in', orgs).execute()
+        : [];
       const found = new Map(rows.map((r) => [r.id, r]));
       const missing = unique.filter((id) => !found.has(id));
       if (missing.length) {
@@ -335,6 +343,7 @@ export const batchesRouter = router({
   export: authedProcedure.input(batchIdInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
       const batch = await loadBatch(trx, input.batchId);
+      await endUserRole(trx);
       const { rows } = await sql<{
         job_id: string; restaurant: string; status: string; error_message: string | null; login_email: string | null;
         site_url: string | null; stripe_url: string | null; completed_at: Date | null;
@@ -359,9 +368,11 @@ export const batchesRouter = router({
   stateCounts: authedProcedure.input(batchIdInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
       await loadBatch(trx, input.batchId);
+      await endUserRole(trx);
       const { rows } = await sql<{ id: string; value: unknown; status: string; since: Date | null; now: Date }>`
         select j.id, j.machine_snapshot->'value' as value, j.status,
-               coalesce((select max(e.created_at) from registration_job_events e where e.job_id = j.id), j.updated_at) as since, now() as now
+               -- Every applied event rewrites the job row (snapshot, revision), so updated_at is the last transition.
+               j.updated_at as since, now() as now
           from registration_jobs j where j.batch_job_id = ${input.batchId}`.execute(trx);
       const states = new Map<string, { count: number; totalMs: number; maxMs: number }>();
       for (const r of rows) {
@@ -405,7 +416,12 @@ export const batchesRouter = router({
     try {
       while (!signal?.aborted) {
         waker.reset();
-        const { messages, pending } = await asUser(db, ctx.me, (trx) => readBatchEvents(trx, input.batchId, cursor, 200));
+        // Visible to the user now (RLS, one row), then the batch's events by id.
+        const { messages, pending } = await asUser(db, ctx.me, async (trx) => {
+          await loadBatch(trx, input.batchId);
+          await endUserRole(trx);
+          return readBatchEvents(trx, input.batchId, cursor, 200);
+        });
         for (const m of messages) {
           yield tracked(m.cursor, m);
           const [txid, id] = m.cursor.split('.') as [string, string];

@@ -5,7 +5,7 @@ import { tracked } from '@trpc/server';
 import { sql, type Transaction } from 'kysely';
 import type { StepNumber } from '@regbatch/machines';
 import type { DB } from '../../db/index';
-import { asUser } from '../context';
+import { asUser, endUserRole } from '../context';
 import { ApiError, toTRPCError } from '../errors';
 import { command } from '../commands';
 import { maskSecrets } from '../mask';
@@ -97,19 +97,24 @@ export const jobsRouter = router({
     asUser(ctx.deps.db, ctx.me, async (trx) => {
       const batch = await trx.selectFrom('registration_batch_jobs').select('id').where('id', '=', input.batchId).executeTakeFirst();
       if (!batch) throw new ApiError('not_found', `batch ${input.batchId} does not exist or is not visible to you`);
+      await endUserRole(trx);
       const status = input.status ? sql`and j.status = ${input.status}` : sql``;
       const step = input.step ? sql`and j.current_step = ${input.step}` : sql``;
       const search = input.search ? sql`and r.name ilike ${`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : sql``;
-      const { rows } = await sql<JobRow & { total: string }>`
-        select ${JOB_COLUMNS}, count(*) over ()::text as total
+      const { rows } = await sql<JobRow>`
+        select ${JOB_COLUMNS}
           from registration_jobs j left join restaurants r on r.id = j.restaurant_id
          where j.batch_job_id = ${input.batchId} ${status} ${step} ${search}
          order by j.created_at, j.id limit ${input.limit} offset ${input.offset}`.execute(trx);
+      // Counted apart: a window count over the page query would build every row of the batch.
+      const { rows: counted } = await sql<{ total: string }>`
+        select count(*)::text as total from registration_jobs j ${input.search ? sql`left join restaurants r on r.id = j.restaurant_id` : sql``}
+         where j.batch_job_id = ${input.batchId} ${status} ${step} ${search}`.execute(trx);
       const ids = rows.map((r) => r.id);
       const steps = ids.length
         ? await trx.selectFrom('registration_job_steps').select(['job_id', 'step_number', 'status']).where('job_id', 'in', ids).execute()
         : [];
-      const total = rows[0] ? Number(rows[0].total) : 0;
+      const total = Number(counted[0]?.total ?? 0);
       return {
         items: rows.map((r) => jobSummary(r, steps.filter((s) => s.job_id === r.id))),
         total,
@@ -121,6 +126,7 @@ export const jobsRouter = router({
   get: authedProcedure.input(jobIdInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
       const row = await loadJob(trx, input.jobId);
+      await endUserRole(trx);
       const steps = await trx.selectFrom('registration_job_steps').selectAll().where('job_id', '=', row.id).orderBy('step_number').execute();
       const full = await trx.selectFrom('registration_jobs').select(['execution_config', 'machine_snapshot', 'machine_version', 'last_error_details', 'metadata']).where('id', '=', row.id).executeTakeFirstOrThrow();
       const candidates = await trx.selectFrom('companies_office_search_candidates').selectAll().where('registration_job_id', '=', row.id).executeTakeFirst();
@@ -248,7 +254,11 @@ export const jobsRouter = router({
     try {
       while (!signal?.aborted) {
         waker.reset();
-        const messages = await asUser(db, ctx.me, (trx) => readJobEvents(trx, input.jobId, revision, 200));
+        const messages = await asUser(db, ctx.me, async (trx) => {
+          await loadJob(trx, input.jobId);
+          await endUserRole(trx);
+          return readJobEvents(trx, input.jobId, revision, 200);
+        });
         for (const m of messages) {
           yield tracked(m.cursor, m);
           revision = m.revision;

@@ -1,6 +1,6 @@
 // restaurants.list: what can go into a batch (search by name; optionally only those in no unfinished batch).
 import { sql } from 'kysely';
-import { asUser } from '../context';
+import { asUser, endUserRole, visibleOrganisations } from '../context';
 import { iso } from '../rows';
 import { authedProcedure, router } from '../trpc';
 import { restaurantsListInput } from '../schemas';
@@ -8,6 +8,8 @@ import { restaurantsListInput } from '../schemas';
 export const restaurantsRouter = router({
   list: authedProcedure.input(restaurantsListInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
+      const orgs = await visibleOrganisations(trx);
+      await endUserRole(trx);
       const search = input.search ? sql`and r.name ilike ${`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : sql``;
       const available = input.availableOnly
         ? sql`and not exists (select 1 from registration_jobs j join registration_batch_jobs b on b.id = j.batch_job_id
@@ -21,7 +23,7 @@ export const restaurantsRouter = router({
                (select count(*) from registration_jobs j where j.restaurant_id = r.id)::text as batches,
                count(*) over ()::text as total
           from restaurants r
-         where true ${search} ${available}
+         where r.organisation_id = any(${orgs}::uuid[]) ${search} ${available}
          order by r.created_at desc nulls last, r.name, r.id
          limit ${input.limit} offset ${input.offset}`.execute(trx);
       const total = rows[0] ? Number(rows[0].total) : 0;

@@ -4,7 +4,7 @@
 // own transaction and reported on its own.
 import { sql } from 'kysely';
 import { ExecutionConfigSchema, SECRET_PATHS } from '@regbatch/machines';
-import { asUser } from '../context';
+import { asUser, endUserRole, visibleOrganisations } from '../context';
 import { ApiError, zodFieldErrors } from '../errors';
 import { bulkCommand } from '../commands';
 import { maskSecrets } from '../mask';
@@ -18,6 +18,8 @@ const KIND_OF_STEP: Record<number, ReviewKind> = { 2: 'search', 3: 'company', 5:
 export const reviewsRouter = router({
   list: authedProcedure.input(reviewsListInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
+      const orgs = await visibleOrganisations(trx);
+      await endUserRole(trx);
       const steps = input.kind ? [Object.entries(KIND_OF_STEP).find(([, k]) => k === input.kind)![0]].map(Number) : [2, 3, 5];
       const batch = input.batchId ? sql`and b.id = ${input.batchId}` : sql``;
       const { rows } = await sql<{
@@ -37,7 +39,7 @@ export const reviewsRouter = router({
           join registration_batch_jobs b on b.id = j.batch_job_id
           join restaurants r on r.id = j.restaurant_id
           left join companies_office_search_candidates c on c.registration_job_id = j.id
-         where s.step_number = any(${steps}::int[]) and ${PENDING_REVIEW_STEP}
+         where j.organisation_id = any(${orgs}::uuid[]) and s.step_number = any(${steps}::int[]) and ${PENDING_REVIEW_STEP}
            and j.status not in ('completed', 'cancelled') and b.status not in ('cancelled') ${batch}
          order by b.created_at, j.created_at, j.id
          limit ${input.limit} offset ${input.offset}`.execute(trx);
@@ -97,8 +99,11 @@ export const reviewsRouter = router({
   submitConfig: authedProcedure.input(submitConfigInput).mutation(async ({ ctx, input }) => {
     const proposed = await asUser(ctx.deps.db, ctx.me, async (trx) => {
       const ids = input.configs.map((c) => c.jobId);
+      const orgs = await visibleOrganisations(trx);
+      await endUserRole(trx);
       const rows = await sql<{ id: string; proposed: Record<string, unknown> | null }>`
-        select id, machine_snapshot->'context'->'proposedConfig' as proposed from registration_jobs where id = any(${ids}::uuid[])`.execute(trx);
+        select id, machine_snapshot->'context'->'proposedConfig' as proposed from registration_jobs
+         where id = any(${ids}::uuid[]) and organisation_id = any(${orgs}::uuid[])`.execute(trx);
       return new Map(rows.rows.map((r) => [r.id, r.proposed]));
     });
     const fieldErrors: Record<string, string[]> = {};
