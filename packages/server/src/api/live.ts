@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { CHANNEL_EVENTS } from '../engine/engine';
 
 export interface LiveHub {
-  /** Registers interest in batch/job ids; `notify` is called on each matching notification (and on reconnects). */
+  /** Registers interest in batch/job ids (none: every notification); `notify` runs on each match and on reconnects. */
   watch(keys: { batchId?: string; jobId?: string }, notify: () => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -30,6 +30,7 @@ interface NotePayload {
 export function createLiveHub(opts: { listenUrl: string | null; log: Logger; reconnectMs?: number }): LiveHub {
   const watchers = new Map<string, Set<() => void>>();
   const all = new Set<() => void>();
+  const wildcards = new Set<() => void>();
   let client: pg.Client | null = null;
   let stopped = false;
   let listening = false;
@@ -48,6 +49,7 @@ export function createLiveHub(opts: { listenUrl: string | null; log: Logger; rec
       fireAll();
       return;
     }
+    wildcards.forEach((fn) => fn());
     const fired = new Set<string>();
     for (const n of notes) {
       for (const key of [n.batch ? `b:${n.batch}` : null, n.t === 'job' && n.id ? `j:${n.id}` : null, n.t === 'batch' && n.id ? `b:${n.id}` : null]) {
@@ -103,8 +105,10 @@ export function createLiveHub(opts: { listenUrl: string | null; log: Logger; rec
         set.add(notify);
       }
       all.add(notify);
+      if (names.length === 0) wildcards.add(notify);
       return () => {
         all.delete(notify);
+        wildcards.delete(notify);
         for (const k of names) {
           const set = watchers.get(k);
           set?.delete(notify);

@@ -153,6 +153,7 @@ export const subscriptionInput = {
 };
 export const batchStreamInput = z.object({ batchId: uuid, ...subscriptionInput });
 export const jobStreamInput = z.object({ jobId: uuid, ...subscriptionInput });
+export const listStreamInput = z.object({ ...subscriptionInput }).prefault({});
 
 export const leadsImportInput = z.object({
   /** A leads CSV on the server's disk (the CLI); uploads go through POST /api/leads/import. */

@@ -129,3 +129,36 @@ describe('jobs.onChange', () => {
     expect(revisions).toEqual(Array.from({ length: final }, (_, i) => i + 1));
   }, 60_000);
 });
+
+describe('batches.onListChange', () => {
+  it("streams the batch-level events of the user's organisations only, resumable by cursor", async () => {
+    const userB = h.client(await h.token(SEED_USERS.userB));
+    const a = collect((handlers) => userA.batches.onListChange.subscribe({}, handlers));
+    const b = collect((handlers) => userB.batches.onListChange.subscribe({}, handlers));
+    await new Promise((r) => setTimeout(r, 500));
+    const ids = await makeRestaurants(h.db, ORG_A, 2, 'Listed');
+    const created = await userA.batches.create.mutate({ name: 'Listed', restaurantIds: ids, autoPolicies: { select: 'confident', config: 'defaults' }, start: true });
+    await waitFor(async () => (await userA.batches.get.query({ batchId: created.batchId })).status === 'completed' || undefined, 30_000, 'the listed batch to complete');
+    await waitFor(async () => a.messages.some((m) => m.data.type === 'job.finished') || undefined, 10_000, 'job reports on the list stream');
+    await new Promise((r) => setTimeout(r, 300));
+    a.stop();
+    b.stop();
+    const types = a.messages.map((m) => m.data.type);
+    expect(types[0]).toBe('engine.created');
+    expect(types).toContain('batch.start');
+    expect(types.filter((t) => t === 'job.finished')).toHaveLength(2);
+    expect(a.messages.every((m) => (m.data as { batchId?: string }).batchId === created.batchId)).toBe(true);
+    expect(b.messages).toEqual([]);
+    // Resuming from the middle gives exactly the rest.
+    const { rows } = await sql<{ cursor: string }>`
+      select e.txid::text || '.' || e.id::text as cursor from registration_job_events e
+       where e.batch_id = ${created.batchId} and e.job_id is null order by e.txid, e.id`.execute(h.db);
+    expect(a.messages.map((m) => m.id)).toEqual(rows.map((r) => r.cursor));
+    const middle = a.messages[Math.floor(a.messages.length / 2)]!.id;
+    const resumed = collect((handlers) => userA.batches.onListChange.subscribe({ lastEventId: middle }, handlers));
+    await waitFor(async () => resumed.messages.length >= a.messages.length - Math.floor(a.messages.length / 2) - 1 || undefined, 10_000, 'the resumed tail');
+    await new Promise((r) => setTimeout(r, 300));
+    resumed.stop();
+    expect(resumed.messages.map((m) => m.id)).toEqual(a.messages.slice(Math.floor(a.messages.length / 2) + 1).map((m) => m.id));
+  }, 60_000);
+});

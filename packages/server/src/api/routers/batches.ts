@@ -20,6 +20,7 @@ import {
   batchesListInput,
   batchIdInput,
   batchStreamInput,
+  listStreamInput,
   type BatchListFilter,
 } from '../schemas';
 
@@ -220,6 +221,39 @@ export async function readBatchEvents(trx: Trx, batchId: string, cursor: { txid:
   return { messages, pending };
 }
 
+/** The batch-level events (the batches' own, including every job's report to its batch) of some organisations. */
+export async function readOrgEvents(trx: Trx, organisations: readonly string[], cursor: { txid: string; id: string }, limit: number) {
+  const { rows } = await sql<{ id: string; txid: string; batch_id: string; revision: string; event: Record<string, unknown>; state_after: unknown; actor: string; created_at: Date }>`
+    with snap as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
+    select e.id::text, e.txid::text, e.batch_id, e.revision::text, e.event, e.state_after, e.actor, e.created_at
+      from registration_job_events e, snap
+     where e.organisation_id = any(${organisations as string[]}::uuid[]) and e.job_id is null
+       and (e.txid, e.id) > (${cursor.txid}::xid8, ${cursor.id}::bigint)
+       and e.txid < snap.xmin
+     order by e.txid, e.id
+     limit ${limit}`.execute(trx);
+  let pending = false;
+  if (rows.length < limit) {
+    const { rows: p } = await sql<{ pending: boolean }>`
+      select exists (select 1 from registration_job_events e where e.organisation_id = any(${organisations as string[]}::uuid[])
+        and e.job_id is null and e.txid >= pg_snapshot_xmin(pg_current_snapshot())) as pending`.execute(trx);
+    pending = p[0]?.pending ?? false;
+  }
+  const messages: BatchStreamMessage[] = rows.map((r) => ({
+    cursor: `${r.txid}.${r.id}`,
+    eventId: r.id,
+    batchId: r.batch_id,
+    jobId: typeof r.event.jobId === 'string' ? r.event.jobId : null,
+    revision: Number(r.revision),
+    type: String(r.event.type ?? ''),
+    event: maskSecrets(r.event),
+    stateAfter: r.state_after,
+    actor: r.actor,
+    at: iso(r.created_at),
+  }));
+  return { messages, pending };
+}
+
 export const batchesRouter = router({
   list: authedProcedure.input(batchesListInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
@@ -394,6 +428,41 @@ export const batchesRouter = router({
       };
     }),
   ),
+
+  /**
+   * Batch-level events of every batch the user may see (created, started, paused, each job's step/park/finish report,
+   * finished), in commit order and resumable like onChange: what the batch list and the review inbox refresh on.
+   */
+  onListChange: authedProcedure.input(listStreamInput).subscription(async function* ({ ctx, input, signal }) {
+    const { db, live } = ctx.deps;
+    let cursor: { txid: string; id: string };
+    try {
+      cursor = parseBatchCursor(input.lastEventId) ?? parseBatchCursor(await asUser(db, ctx.me, (trx) => streamHead(trx)))!;
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+    const waker = createWaker();
+    const unwatch = live.watch({}, () => waker.wake());
+    try {
+      while (!signal?.aborted) {
+        waker.reset();
+        const { messages, pending } = await asUser(db, ctx.me, async (trx) => {
+          const orgs = await visibleOrganisations(trx);
+          await endUserRole(trx);
+          return readOrgEvents(trx, orgs, cursor, 200);
+        });
+        for (const m of messages) {
+          yield tracked(m.cursor, m);
+          const [txid, id] = m.cursor.split('.') as [string, string];
+          cursor = { txid, id };
+        }
+        if (messages.length === 200) continue;
+        await waker.wait(pending ? 20 : live.listening ? 5_000 : 500, signal);
+      }
+    } finally {
+      unwatch();
+    }
+  }),
 
   /** Every event of the batch (its own and its jobs'), in commit order, resumable with the last cursor. */
   onChange: authedProcedure.input(batchStreamInput).subscription(async function* ({ ctx, input, signal }) {
