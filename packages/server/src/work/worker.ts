@@ -139,13 +139,19 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     listener = client;
   }
 
+  let lastHeartbeatOk = Date.now();
+
   async function heartbeat(): Promise<void> {
     const ids = [...running.keys()];
-    if (ids.length === 0) return;
+    if (ids.length === 0) {
+      lastHeartbeatOk = Date.now();
+      return;
+    }
     const { rows } = await sql<{ id: string }>`
       update registration_tasks set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), heartbeat_at = now()
        where id = any(${ids}::uuid[]) and status = 'running' and lease_owner = ${id}
        returning id`.execute(db);
+    lastHeartbeatOk = Date.now();
     const alive = new Set(rows.map((r) => r.id));
     for (const taskId of ids) {
       if (!alive.has(taskId)) running.get(taskId)?.ac.abort(new TaskAbort('lease_lost'));
@@ -273,7 +279,13 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     async start() {
       await connectListener().catch((err: unknown) => log.warn({ err: String(err) }, 'LISTEN unavailable; polling only'));
       heartbeatTimer = setInterval(() => {
-        heartbeat().catch((err: unknown) => log.warn({ err: String(err) }, 'heartbeat failed'));
+        heartbeat().catch((err: unknown) => {
+          log.warn({ err: String(err) }, 'heartbeat failed');
+          // Unable to renew for a whole lease: other workers may already hold these tasks, so stop ours.
+          if (Date.now() - lastHeartbeatOk >= leaseMs) {
+            for (const r of running.values()) r.ac.abort(new TaskAbort('lease_lost'));
+          }
+        });
       }, heartbeatMs);
       loopDone = loop();
       log.info({ kinds: kinds.length, maxInProcess, leaseMs, listen: Boolean(listener) }, 'worker started');
