@@ -169,6 +169,8 @@ describe('faults become typed errors', () => {
     }
     // A real trace of the attempt (it saw the services page), and no spelling of the password in it.
     expect(all).toContain('Pickups');
+    // Nothing had to be rewritten: tracing was paused while the password was typed and sent.
+    expect(all).not.toContain('[REDACTED]');
     for (const v of secretVariants(PASSWORD)) {
       expect(all).not.toContain(v);
       expect(failed.log.lines.join('\n')).not.toContain(v);

@@ -134,12 +134,15 @@ export function browserFlow<I, O>(name: string, body: (t: FlowTools, input: I) =
       log: h.log,
       secret: (ref) => h.secret(ref),
       async untraced(fn) {
+        // A paused chunk is not enough: the tracer's network log spans the whole tracing session, so the
+        // secret's POST would surface in the next chunk. Stop tracing entirely and start a new session after.
         await closeChunk(true);
+        if (tracingOn) await withTimeout(tracing.stop().catch(() => {}), 5_000);
         try {
           return await fn();
         } finally {
           if (tracingOn && !crashed) {
-            await tracing.startChunk({ title: `${name} (continued)` });
+            await tracing.start({ screenshots: false, snapshots: true, title: `${name} (continued)` });
             chunkOpen = true;
           }
         }
