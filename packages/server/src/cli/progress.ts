@@ -166,6 +166,11 @@ function barsView(stream: Writable): ProgressView {
     cliProgress.Presets.shades_classic,
   );
   const unitsPerJob = 6 * SUB_STEP_KEYS.length;
+  // A label wider than the terminal wraps, and the bars then redraw over each other: cut it to fit.
+  const fit = (label: string) => {
+    const room = Math.max(20, (stream.columns ?? 100) - 24 - 3);
+    return label.length > room ? `${label.slice(0, room - 1)}…` : label;
+  };
   let batchBar: cliProgress.SingleBar | null = null;
   const bars = new Map<string, cliProgress.SingleBar>();
   return {
@@ -175,7 +180,7 @@ function barsView(stream: Writable): ProgressView {
       batchBar.setTotal(Math.max(1, p.jobs.length * unitsPerJob));
       batchBar.update(
         p.jobs.reduce((n, j) => n + jobUnits(j), 0),
-        { label: batchLine(p) },
+        { label: fit(batchLine(p)) },
       );
       for (const j of p.jobs) {
         let bar = bars.get(j.id);
@@ -183,7 +188,7 @@ function barsView(stream: Writable): ProgressView {
           bar = multi.create(unitsPerJob, 0, { label: '' });
           bars.set(j.id, bar);
         }
-        bar.update(jobUnits(j), { label: `${j.name.padEnd(width).slice(0, width)}  ${describeJob(j)}` });
+        bar.update(jobUnits(j), { label: fit(`${j.name.padEnd(width).slice(0, width)}  ${describeJob(j)}`) });
       }
     },
     stop() {

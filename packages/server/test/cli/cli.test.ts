@@ -91,6 +91,23 @@ describe('regbatch batch', () => {
     expect(after.batch.status).toBe('cancelled');
   });
 
+  it('start, pause and resume change the batch; watch gives up after --timeout with exit code 1 when no worker runs', async () => {
+    const { batchId } = JSON.parse((await regbatch(['batch', 'create', '--all', '--name', 'CLI lifecycle', '--json'], world.env)).stdout) as { batchId: string };
+    const state = async () => (JSON.parse((await regbatch(['batch', 'status', batchId, '--json'], world.env)).stdout) as BatchStatusJson).batch;
+    expect((await regbatch(['batch', 'start', batchId], world.env)).stdout).toBe(`batch ${batchId}: started\n`);
+    expect(await state()).toMatchObject({ status: 'in_progress', paused: false });
+    expect((await regbatch(['batch', 'pause', batchId], world.env)).code).toBe(0);
+    expect(await state()).toMatchObject({ paused: true });
+    expect((await regbatch(['batch', 'resume', batchId, '--json'], world.env)).code).toBe(0);
+    expect(await state()).toMatchObject({ paused: false });
+    const watch = await regbatch(['batch', 'watch', batchId, '--timeout', '1'], world.env);
+    expect(watch.code).toBe(1);
+    expect(watch.stderr).toMatch(/did not settle within 1000 ms: CLI lifecycle: in_progress/);
+    const again = await regbatch(['batch', 'start', batchId], world.env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^regbatch: /);
+  });
+
   it('another organisation\'s batch is not found, and a bad option names itself', async () => {
     const created = await regbatch(['batch', 'create', '--all', '--json'], world.env);
     const { batchId } = JSON.parse(created.stdout) as { batchId: string };

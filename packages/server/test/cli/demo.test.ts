@@ -68,6 +68,11 @@ describe('regbatch demo', () => {
     expect(status.batch).toMatchObject({ status: 'completed', total: 3, completed: 3, failed: 0 });
     expect(status.jobs.every((j) => j.outcome === 'completed' && j.subStepsDone === 12 && typeof j.durationMs === 'number')).toBe(true);
 
+    // `batch watch` on a finished batch prints where it ended and exits 0.
+    const watched = await regbatch(['batch', 'watch', batchId!], world.env);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/: completed, 3\/3 completed, 0 failed$/m);
+
     const exported = await regbatch(['batch', 'export', batchId!], world.env);
     expect(exported.stdout.split('\n')[0]).toBe('restaurant,site_url,login_email,stripe_link,outcome,error,completed_at,job_id');
     expect(exported.stdout.trim().split('\n')).toHaveLength(4);
