@@ -1,7 +1,7 @@
 // Step 6's view of the menu tables step 1 filled: which menu a job imports, that menu as automation's Menu model
 // (for the CSV export), its option sets with the dishes they apply to, its dishes' tags, and its images.
 import { sql } from 'kysely';
-import { formatCents, type Menu, type MenuCategory, type OptionSetInput } from '@regbatch/automation';
+import { formatCents, type Menu, type MenuCategory, type OptionSet } from '@regbatch/automation';
 import type { Db } from '../../engine/db';
 import { TaskFailure } from '../registry';
 
@@ -78,11 +78,6 @@ export async function loadMenu(db: Db, menuId: string): Promise<Menu> {
   return { name: 'Menu', categories: [...categories.values()], droppedPromotionalRows: 0 };
 }
 
-/** Dishes with their tags (item tags are matched from these). */
-export async function menuDishes(db: Db, menuId: string): Promise<{ name: string; tags: string[] }[]> {
-  return (await itemRows(db, menuId)).map((r) => ({ name: r.name, tags: r.tags ?? [] }));
-}
-
 const slug = (s: string) =>
   s
     .normalize('NFD')
@@ -119,12 +114,13 @@ interface SetRow {
   is_required: boolean | null;
   multiple_selections_allowed: boolean | null;
   source_data: Record<string, unknown> | null;
+  option_set_hash: string;
 }
 
 /** The option sets linked to the menu's dishes, with their options in order and the dishes they apply to. */
-export async function menuOptionSets(db: Db, menuId: string): Promise<OptionSetInput[]> {
+export async function menuOptionSets(db: Db, menuId: string): Promise<OptionSet[]> {
   const { rows: sets } = await sql<SetRow & { dishes: string[] }>`
-    select o.id, o.name, o.description, o.min_selections, o.max_selections, o.is_required, o.multiple_selections_allowed, o.source_data,
+    select o.id, o.name, o.description, o.min_selections, o.max_selections, o.is_required, o.multiple_selections_allowed, o.source_data, o.option_set_hash,
            array_agg(distinct i.name order by i.name) as dishes
       from public.option_sets o
       join public.menu_item_option_sets l on l.option_set_id = o.id
@@ -150,13 +146,19 @@ export async function menuOptionSets(db: Db, menuId: string): Promise<OptionSetI
       freeAmount: typeof src['freeAmount'] === 'number' ? src['freeAmount'] : null,
       options: options
         .filter((o) => o.option_set_id === s.id)
-        .map((o) => ({
-          name: o.name,
-          price: formatCents(Math.round(Number(o.price ?? '0') * 100)),
-          printName: typeof o.metadata?.['print_name'] === 'string' ? (o.metadata['print_name'] as string) : null,
-          isDefault: Boolean(o.is_default),
-        })),
-      dishNames: s.dishes,
+        .map((o) => {
+          const priceCents = Math.round(Number(o.price ?? '0') * 100);
+          return {
+            name: o.name,
+            priceCents,
+            price: formatCents(priceCents),
+            printName: typeof o.metadata?.['print_name'] === 'string' ? (o.metadata['print_name'] as string) : null,
+            isDefault: Boolean(o.is_default),
+          };
+        }),
+      appliesToDishes: s.dishes,
+      hash: s.option_set_hash,
+      rows: [],
     };
   });
 }

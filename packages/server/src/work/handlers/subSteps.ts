@@ -11,20 +11,32 @@ import {
   BROWSER_FLOWS,
   SUB_STEP_FLOWS,
   classifyError,
+  cloudwaitressAccountInput,
+  codeGenerationInput,
+  createOnboardingUserInput,
   exportMenuCsv,
-  presetTagsFor,
+  itemTagsInput,
+  menuImportInput,
+  optionSetsInput,
+  paymentConfigInput,
+  restaurantRegistrationInput,
+  servicesConfigInput,
+  syncOnboardingUserInput,
+  websiteConfigInput,
   type BrowserPool,
   type FlowContext,
   type FlowLogger,
   type ImageInput,
+  type MenuCsvExport,
+  type WebsiteImages,
 } from '@regbatch/automation';
-import type { ExecutionConfig, SubStepInput, SubStepKey } from '@regbatch/machines';
-import { SUB_STEP_KEYS } from '@regbatch/machines';
+import { SUB_STEP_KEYS, isSecretRef as isConfigSecretRef, type ExecutionConfig, type RestaurantFacts, type SubStepInput, type SubStepKey } from '@regbatch/machines';
 import type { Db } from '../../engine/db';
 import type { ArtifactStore } from '../../ops/artifacts';
-import { isSecretRef, type SecretStore } from '../../secrets/store';
+import type { SecretStore } from '../../secrets/store';
+import { restaurantFacts } from '../../api/rows';
 import { TaskFailure, type TaskContext, type TaskHandler } from '../registry';
-import { loadMenu, menuDishes, menuIdFor, menuImages, menuOptionSets, saveUploadedImages } from './menuData';
+import { loadMenu, menuIdFor, menuImages, menuOptionSets, saveUploadedImages } from './menuData';
 import {
   accountId,
   advanceOnboarding,
@@ -60,11 +72,11 @@ interface Job {
   readonly organisationId: string;
   readonly restaurantId: string;
   readonly restaurant: Row;
+  readonly facts: RestaurantFacts;
+  /** The job's configuration with every secret as a reference (the flows' input builders refuse plain ones). */
   readonly config: Config;
   readonly upstream: Partial<Record<SubStepKey, unknown>>;
   readonly target: OrganisationTarget;
-  /** A flow-usable reference for a secret value of the configuration (sealed first when it arrived in plain text). */
-  ref(value: unknown, purpose: string): Promise<string>;
 }
 
 /** What an adapter decides before the flow runs. */
@@ -94,40 +106,11 @@ function need<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-/** The account login every admin-portal flow uses: e-mail plus a reference to its password. */
-async function account(job: Job): Promise<{ email: string; passwordRef: string }> {
-  return { email: need(text(job.config.email), 'execution_config.email'), passwordRef: await job.ref(job.config.password, 'account password') };
-}
-
 /** The platform's RES… id: from the registration's output, else from the stored pumpd_restaurants row. */
 async function platformId(job: Job): Promise<string> {
   const out = job.upstream.restaurantRegistration as { platformRestaurantId?: string } | undefined;
   const stored = out?.platformRestaurantId ?? (await platformRestaurant(job.db, job.organisationId, job.restaurantId))?.pumpd_restaurant_id;
   return need(stored, `the platform restaurant id of restaurant ${job.restaurantId} (restaurantRegistration has not run)`);
-}
-
-function hexOf(colour: string | null | undefined, config: Config): string | null {
-  switch (colour) {
-    case null:
-    case undefined:
-      return null;
-    case 'white':
-      return '#ffffff';
-    case 'black':
-      return '#000000';
-    case 'primary':
-      return config.settings.primary_color;
-    case 'secondary':
-      return config.settings.secondary_color;
-    default:
-      return colour;
-  }
-}
-
-/** The original's "location": the second-last comma part of the address, else the city. */
-function locationOf(address: string | null, city: string | null): string {
-  const parts = (address ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-  return (parts.length >= 2 ? parts[parts.length - 2] : null) ?? city ?? '';
 }
 
 /** An image for an upload: a data: URL from the restaurant row, or a file on one of the organisation's hosts. */
@@ -163,11 +146,10 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     action: 'account_creation',
     script: 'cloudwaitress-api register',
     async plan(job) {
-      const login = await account(job);
-      const phone = need(job.config.phone ?? job.config.restaurant.phone ?? text(job.restaurant['phone']), 'the account phone (execution_config.phone)');
-      const id = await upsertAccount(job.db, { organisationId: job.organisationId, restaurantId: job.restaurantId, email: login.email, passwordRef: login.passwordRef, status: 'in_progress', method: 'api' });
+      const input = cloudwaitressAccountInput(job.config, job.facts);
+      const id = await upsertAccount(job.db, { organisationId: job.organisationId, restaurantId: job.restaurantId, email: input.email, passwordRef: input.passwordRef, status: 'in_progress', method: 'api' });
       return {
-        input: { email: login.email, phone, passwordRef: login.passwordRef },
+        input,
         accountRowId: id,
         async after(out) {
           const o = out as { created: boolean; userId: string | null };
@@ -183,20 +165,12 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     action: 'code_generation',
     script: 'ordering-page-customization',
     async plan(job) {
-      const s = job.config.settings;
       const rowId = await ensurePlatformRestaurant(job.db, job.organisationId, job.restaurantId);
       return {
-        input: {
-          restaurantName: job.config.restaurant.name ?? need(text(job.restaurant['name']), 'the restaurant name'),
-          primaryColour: s.primary_color,
-          secondaryColour: s.secondary_color,
-          theme: s.website_theme,
-          disableGradients: s.disable_gradients,
-        },
+        input: codeGenerationInput(job.config, job.facts),
         platformRowId: rowId,
         async after(out) {
           const o = out as { headInjection: string; bodyInjection: string; configuration: unknown };
-          // The output the machine keeps stays small: the code itself lives on pumpd_restaurants.
           const id = await saveGeneratedCode(job.db, job.organisationId, job.restaurantId, { head: o.headInjection, body: o.bodyInjection, config: o.configuration });
           return { codeInjectionId: id };
         },
@@ -208,15 +182,7 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     action: 'onboarding_user_creation',
     script: 'create-onboarding-user',
     async plan(job) {
-      const o = job.config.onboarding;
-      const name = o.user_name ?? text(job.restaurant['contact_name']) ?? need(text(job.restaurant['name']), 'onboarding.user_name');
-      return {
-        input: {
-          name,
-          email: need(o.user_email ?? job.config.email, 'onboarding.user_email'),
-          passwordRef: await job.ref(o.user_password ?? job.config.password, 'onboarding user password'),
-        },
-      };
+      return { input: createOnboardingUserInput(job.config, job.facts) };
     },
   },
 
@@ -241,32 +207,27 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     action: 'restaurant_registration',
     script: 'login-and-register-restaurant',
     async plan(job) {
-      const login = await account(job);
-      const r = job.config.restaurant;
-      const name = r.name ?? need(text(job.restaurant['name']), 'restaurant.name');
-      const address = r.address ?? need(text(job.restaurant['address']), 'restaurant.address');
-      const phone = r.phone ?? job.config.phone ?? need(text(job.restaurant['phone']), 'restaurant.phone');
-      const hours = r.opening_hours.map((h) => ({ day: h.day, open: h.open, close: h.close }));
+      const existing = await platformRestaurant(job.db, job.organisationId, job.restaurantId);
+      const input = restaurantRegistrationInput(job.config, job.facts, existing?.pumpd_restaurant_id ?? null);
       // An account this job did not create (cloudwaitressAccount disabled) is recorded as existing, as the original did.
       const acc =
-        (await accountId(job.db, job.organisationId, login.email)) ??
-        (await upsertAccount(job.db, { organisationId: job.organisationId, restaurantId: job.restaurantId, email: login.email, passwordRef: login.passwordRef, status: 'existing', method: 'playwright' }));
+        (await accountId(job.db, job.organisationId, input.account.email)) ??
+        (await upsertAccount(job.db, { organisationId: job.organisationId, restaurantId: job.restaurantId, email: input.account.email, passwordRef: input.account.passwordRef, status: 'existing', method: 'playwright' }));
       const rowId = await startRegistration(job.db, {
         organisationId: job.organisationId,
         restaurantId: job.restaurantId,
         accountId: acc,
         type: job.config.settings.first_restaurant_for_account ? 'existing_account_first_restaurant' : 'existing_account_additional_restaurant',
-        name,
-        address,
-        phone,
-        hours,
+        name: input.name,
+        address: input.address,
+        phone: input.phone,
+        hours: input.hours,
         locale: job.target.portal.locale,
         timezone: job.target.portal.timezone,
         currency: job.target.portal.currency,
       });
-      const existing = await platformRestaurant(job.db, job.organisationId, job.restaurantId);
       return {
-        input: { account: login, platformRestaurantId: existing?.pumpd_restaurant_id ?? null, name, subdomain: r.subdomain, address, phone, hours },
+        input,
         accountRowId: acc,
         platformRowId: rowId,
         async after(out) {
@@ -285,36 +246,22 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     async plan(job) {
       const s = job.config.settings;
       const r = job.restaurant;
-      const name = job.config.restaurant.name ?? need(text(r['name']), 'restaurant.name');
-      const address = job.config.restaurant.address ?? text(r['address']);
-      const phone = job.config.restaurant.phone ?? job.config.phone ?? text(r['phone']);
-      const location = locationOf(address, job.config.restaurant.city ?? text(r['city']));
       const code = await platformRestaurant(job.db, job.organisationId, job.restaurantId);
       const generated = job.upstream.codeGeneration as { headInjection?: string; bodyInjection?: string } | undefined;
       const img = (col: string | null, n: string) => (col ? imageOf(r[col], n, job.target, job.ctx.signal, job.ctx.log) : Promise.resolve(null));
-      const logo = (await img(s.nav_logo_source, 'logo')) ?? (await img('logo_url', 'logo'));
+      const images: WebsiteImages = {
+        logo: (await img(s.nav_logo_source, 'logo')) ?? (await img('logo_url', 'logo')),
+        favicon: await img(s.favicon_source, 'favicon'),
+        headerBackground: s.configure_header ? await img(s.header_image, 'header') : null,
+        headerLogo: s.configure_header ? await img(s.header_logo_source, 'header-logo') : null,
+      };
       return {
-        input: {
-          account: await account(job),
+        input: websiteConfigInput(job.config, job.facts, {
           platformRestaurantId: await platformId(job),
-          theme: s.website_theme,
-          primaryColour: s.primary_color,
-          secondaryColour: s.secondary_color,
-          navTextColour: hexOf(s.nav_text_color, job.config),
-          cardTextColour: hexOf(s.card_text_color, job.config),
-          headerEnabled: s.configure_header,
-          itemLayout: s.item_layout,
-          logo,
-          headerBackground: s.configure_header ? await img(s.header_image, 'header') : null,
-          headerLogo: s.configure_header ? await img(s.header_logo_source, 'header-logo') : null,
-          favicon: await img(s.favicon_source, 'favicon'),
-          seoTitle: s.seo_title ?? `${name}${location ? ` ${location}` : ''} - Order Online for Delivery or Pickup`,
-          seoDescription: s.seo_description ?? [address, phone].filter(Boolean).join(' ') + ` - Order online from ${name}`,
-          facebookUrl: s.facebook_url ?? text(r['facebook_url']),
-          instagramUrl: s.instagram_url ?? text(r['instagram_url']),
-          headCode: s.custom_head_code ?? generated?.headInjection ?? code?.head_injection ?? null,
-          bodyCode: s.custom_body_code ?? generated?.bodyInjection ?? code?.body_injection ?? null,
-        },
+          headCode: generated?.headInjection ?? code?.head_injection ?? null,
+          bodyCode: generated?.bodyInjection ?? code?.body_injection ?? null,
+          images,
+        }),
         platformRowId: code?.id ?? null,
         async after(out) {
           const o = out as { logoUrl: string | null };
@@ -329,7 +276,7 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     action: 'services_configuration',
     script: 'setup-services-settings',
     async plan(job) {
-      return { input: { account: await account(job), platformRestaurantId: await platformId(job) } };
+      return { input: servicesConfigInput(job.config, await platformId(job)) };
     },
   },
 
@@ -338,7 +285,7 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     script: 'setup-stripe-payments',
     async plan(job) {
       return {
-        input: { account: await account(job), platformRestaurantId: await platformId(job), includeConnectLink: job.config.settings.include_stripe_connect_link, currency: job.config.payment.currency },
+        input: paymentConfigInput(job.config, await platformId(job)),
         async after(out) {
           const link = (out as { stripeConnectUrl: string | null }).stripeConnectUrl;
           if (link) await sql`update public.restaurants set stripe_connect_url = ${link} where id = ${job.restaurantId}`.execute(job.db);
@@ -352,19 +299,20 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     script: 'import-csv-menu',
     async plan(job) {
       const menuId = await menuIdFor(job.db, job.restaurantId, job.config.settings.menu_to_import);
-      let csv: string;
+      let exported: MenuCsvExport;
       if (job.config.csv_path) {
+        let csv: string;
         try {
           csv = await readFile(job.config.csv_path, 'utf8');
         } catch (err) {
           throw new TaskFailure('missing_input', `csv_path: cannot read ${job.config.csv_path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, false);
         }
+        exported = { csv, sha256: createHash('sha256').update(csv, 'utf8').digest('hex'), rows: -1 };
       } else {
-        csv = exportMenuCsv(await loadMenu(job.db, menuId)).csv;
+        exported = exportMenuCsv(await loadMenu(job.db, menuId));
       }
-      const sha256 = createHash('sha256').update(csv, 'utf8').digest('hex');
       return {
-        input: { account: await account(job), platformRestaurantId: await platformId(job), csv, sha256 },
+        input: menuImportInput(job.config, await platformId(job), exported),
         async after() {
           await advanceOnboarding(job.db, job.restaurantId, 'menu_imported');
           return { menuId };
@@ -378,27 +326,13 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     script: 'onboarding-service update',
     async plan(job) {
       const r = job.restaurant;
-      const c = job.config;
-      const fields: Record<string, string | null> = {
-        restaurant_name: c.restaurant.name ?? text(r['name']),
-        email: c.email,
-        restaurant_id: await platformId(job),
-        address: c.restaurant.address ?? text(r['address']),
-        phone: c.restaurant.phone ?? c.phone ?? text(r['phone']),
-        contact_person: c.onboarding.user_name ?? text(r['contact_name']),
-        director_mobile_number: text(r['contact_phone']),
-        director_name: text(r['full_legal_name']),
-        primary_color: c.settings.primary_color,
-        secondary_color: c.settings.secondary_color,
-        facebook_url: c.settings.facebook_url ?? text(r['facebook_url']),
-        instagram_url: c.settings.instagram_url ?? text(r['instagram_url']),
-        stripe_connect_link: text(r['stripe_connect_url']),
-        logo_url: text(r['hosted_logo_url']),
-        nzbn: text(r['nzbn']),
-        company_name: text(r['company_name']),
-        gst_number: c.gst_number ?? text(r['gst_number']),
+      return {
+        input: syncOnboardingUserInput(job.config, job.facts, {
+          platformRestaurantId: await platformId(job),
+          stripeConnectUrl: text(r['stripe_connect_url']),
+          logoUrl: text(r['hosted_logo_url']),
+        }),
       };
-      return { input: { userEmail: need(c.onboarding.user_email ?? c.email, 'onboarding.user_email'), fields } };
     },
   },
 
@@ -409,10 +343,7 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
       const menuId = await menuIdFor(job.db, job.restaurantId, job.config.settings.menu_to_import);
       const sets = await menuOptionSets(job.db, menuId);
       if (sets.length === 0) return { skip: { created: [], updated: [], unchanged: [], msPerSet: {}, menuId } };
-      return {
-        input: { account: await account(job), platformRestaurantId: await platformId(job), optionSets: sets },
-        after: async () => ({ menuId }),
-      };
+      return { input: optionSetsInput(job.config, await platformId(job), sets), after: async () => ({ menuId }) };
     },
   },
 
@@ -421,11 +352,7 @@ const ADAPTERS: Record<SubStepKey, Adapter> = {
     script: 'add-item-tags',
     async plan(job) {
       const menuId = await menuIdFor(job.db, job.restaurantId, job.config.settings.menu_to_import);
-      const tags = presetTagsFor(await menuDishes(job.db, menuId));
-      return {
-        input: { account: await account(job), platformRestaurantId: await platformId(job), tags },
-        after: async () => ({ menuId }),
-      };
+      return { input: itemTagsInput(job.config, await platformId(job), await loadMenu(job.db, menuId)), after: async () => ({ menuId }) };
     },
   },
 };
@@ -463,22 +390,25 @@ export function createSubStepHandlers(deps: SubStepHandlerDeps): Record<SubStepK
     const restaurant = rows[0];
     if (!restaurant) throw new TaskFailure('restaurant_not_found', `restaurant ${restaurantId} does not exist`, false);
 
+    // A configuration that reached the task with a plain password (not through the engine) is sealed now, so
+    // pumpd_accounts and the flows only ever see references.
+    const config = structuredClone(input.config) as Config;
+    const seal = async (value: unknown, purpose: string) =>
+      typeof value === 'string' && value !== '' ? (await deps.secrets.put(value, { organisationId, purpose: `${key}.${purpose}` })) : value;
+    config.password = (await seal(config.password, 'password')) as Config['password'];
+    if (config.onboarding) config.onboarding.user_password = (await seal(config.onboarding.user_password, 'onboarding.user_password')) as Config['password'];
+    if (!isConfigSecretRef(config.password)) throw new TaskFailure('missing_input', `${key}: execution_config.password is missing`, false);
+
     const job: Job = {
       db,
       ctx,
       organisationId,
       restaurantId,
       restaurant,
-      config: input.config as Config,
+      facts: restaurantFacts(restaurant),
+      config,
       upstream: input.upstream ?? {},
       target,
-      async ref(value, purpose) {
-        if (isSecretRef(value)) return value.secret_ref;
-        const plain = need(text(value), purpose);
-        // A configuration that reached the task with a plain password (not through the engine) is sealed now,
-        // so pumpd_accounts and the flows still only ever see a reference.
-        return (await deps.secrets.put(plain, { organisationId, purpose: `${key}.${purpose}` })).secret_ref;
-      },
     };
 
     const adapter = ADAPTERS[key];
