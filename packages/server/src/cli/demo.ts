@@ -168,7 +168,14 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
     // The API and web UI, up before the work starts so the batch can be watched live.
     const webDir = path.join(projectRoot(), 'packages/web/dist');
     const hasWeb = existsSync(path.join(webDir, 'index.html'));
-    const serve: RunningServe = await startServe({ ...env, DATABASE_URL: database.url }, { host: o.host, port: o.port, webDir: hasWeb ? webDir : null, workers: 0 }, ctx.log);
+    const serve: RunningServe = await startServe({ ...env, DATABASE_URL: database.url }, { host: o.host, port: o.port, webDir: hasWeb ? webDir : null, workers: 0 }, ctx.log).catch(
+      (error: unknown) => {
+        if ((error as { code?: string }).code === 'EADDRINUSE') {
+          throw new DemoFailed(`the API cannot listen on ${o.host}:${o.port}: the port is in use (pass --port <free port>, or --port 0 for any)`);
+        }
+        throw error;
+      },
+    );
     closers.push(() => serve.close());
 
     // 3. Leads.
