@@ -27,6 +27,8 @@ interface CandidateRow {
   id: string;
   kind: string;
   organisation_id: string;
+  integrator_id: string | null;
+  account_gap_ms: string | null;
 }
 
 export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> {
@@ -37,9 +39,11 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
     // A paused batch starts nothing new, but its timers still fire (they only move the machine) and a
     // cancellation still reaches its jobs.
     const { rows: candidates } = await sql<CandidateRow>`
-      select t.id, t.kind, t.organisation_id
+      select t.id, t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id,
+             case when jsonb_typeof(o.settings->'accountGapMs') = 'number' then o.settings->>'accountGapMs' end as account_gap_ms
         from registration_tasks t
         left join registration_batch_jobs b on b.id = t.batch_id
+        left join organisations o on o.id = t.organisation_id
        where ((t.status = 'queued' and t.run_at <= now()) or (t.status = 'running' and t.lease_expires_at < now()))
          ${kindFilter}
          and (b.id is null or b.metadata->>'paused_at' is null or t.kind = 'timer'
@@ -49,20 +53,27 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
        for update of t skip locked`.execute(trx);
     if (candidates.length === 0) return { tasks: [], wakeAt: null };
 
-    const { rows: running } = await sql<{ kind: string; organisation_id: string; n: string }>`
-      select kind, organisation_id, count(*) as n from registration_tasks
-       where status = 'running' and lease_expires_at >= now() group by kind, organisation_id`.execute(trx);
+    const { rows: running } = await sql<{ kind: string; organisation_id: string; integrator_id: string | null; n: string }>`
+      select t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id, count(*) as n
+        from registration_tasks t left join organisations o on o.id = t.organisation_id
+       where t.status = 'running' and t.lease_expires_at >= now() group by 1, 2, 3`.execute(trx);
     const runningByKind = new Map<string, number>();
     const runningByKey = new Map<string, number>();
     for (const r of running) {
       runningByKind.set(r.kind, (runningByKind.get(r.kind) ?? 0) + Number(r.n));
       for (const g of o.limits.rateGroups) {
         if (!g.kinds.includes(r.kind)) continue;
-        const key = rateKey(g, { id: '', kind: r.kind, organisationId: r.organisation_id });
+        const key = rateKey(g, { id: '', kind: r.kind, organisationId: r.organisation_id, integratorId: r.integrator_id });
         runningByKey.set(key, (runningByKey.get(key) ?? 0) + Number(r.n));
       }
     }
-    const cands: Candidate[] = candidates.map((c) => ({ id: c.id, kind: c.kind, organisationId: c.organisation_id }));
+    const cands: Candidate[] = candidates.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      organisationId: c.organisation_id,
+      integratorId: c.integrator_id,
+      accountGapMs: c.account_gap_ms === null ? null : Number(c.account_gap_ms),
+    }));
     const keys = new Set<string>();
     for (const c of cands) for (const g of o.limits.rateGroups) if (g.kinds.includes(c.kind)) keys.add(rateKey(g, c));
     const nextAllowed = new Map<string, number>();

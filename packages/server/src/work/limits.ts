@@ -6,8 +6,14 @@ import { SUB_STEP_KEYS } from '@regbatch/machines';
 export interface RateGroup {
   readonly name: string;
   readonly kinds: readonly string[];
-  /** Keyed per organisation (its platform integrator) rather than one global key. */
+  /**
+   * Keyed per organisation rather than one global key. With `byIntegrator`, organisations sharing a platform
+   * integrator (organisations.settings.integratorId) share the key, as the platform counts per integrator.
+   */
   readonly perOrganisation: boolean;
+  readonly byIntegrator?: boolean;
+  /** The organisation's own setting (organisations.settings.accountGapMs) overrides minGapMs when present. */
+  readonly gapFromSettings?: boolean;
   readonly maxConcurrent?: number;
   /** Minimum time between two starts within the group's key. */
   readonly minGapMs?: number;
@@ -33,7 +39,7 @@ export function defaultLimits(opts: { accountGapMs: number; browserSlots?: numbe
     browserKinds: ['extraction.run', 'company.details', ...SUB_STEP_KEYS.filter((k) => k !== 'codeGeneration')],
     browserSlots: opts.browserSlots ?? 4,
     rateGroups: [
-      { name: 'account', kinds: ['cloudwaitressAccount'], perOrganisation: true, maxConcurrent: 1, minGapMs: opts.accountGapMs },
+      { name: 'account', kinds: ['cloudwaitressAccount'], perOrganisation: true, byIntegrator: true, gapFromSettings: true, maxConcurrent: 1, minGapMs: opts.accountGapMs },
       {
         name: 'registry',
         kinds: ['registry.searchByName', 'registry.searchByAddress', 'company.details'],
@@ -48,6 +54,10 @@ export interface Candidate {
   readonly id: string;
   readonly kind: string;
   readonly organisationId: string;
+  /** organisations.settings.integratorId, when set. */
+  readonly integratorId?: string | null;
+  /** organisations.settings.accountGapMs, when set. */
+  readonly accountGapMs?: number | null;
 }
 
 export interface ClaimState {
@@ -60,7 +70,12 @@ export interface ClaimState {
 }
 
 export function rateKey(group: RateGroup, c: Candidate): string {
-  return group.perOrganisation ? `${group.name}:${c.organisationId}` : group.name;
+  if (!group.perOrganisation) return group.name;
+  return group.byIntegrator && c.integratorId ? `${group.name}:integrator:${c.integratorId}` : `${group.name}:${c.organisationId}`;
+}
+
+function gapOf(group: RateGroup, c: Candidate): number | undefined {
+  return group.gapFromSettings && typeof c.accountGapMs === 'number' && c.accountGapMs >= 0 ? c.accountGapMs : group.minGapMs;
 }
 
 /**
@@ -106,9 +121,10 @@ export function pick(
     if (browser.has(c.kind)) browserRunning++;
     for (const [g, key] of keys) {
       state.runningByKey.set(key, (state.runningByKey.get(key) ?? 0) + 1);
-      if (g.minGapMs) {
-        state.nextAllowed.set(key, nowMs + g.minGapMs);
-        advance.set(key, nowMs + g.minGapMs);
+      const gap = gapOf(g, c);
+      if (gap) {
+        state.nextAllowed.set(key, nowMs + gap);
+        advance.set(key, nowMs + gap);
       }
     }
   }

@@ -49,7 +49,9 @@ it('429s are retried after their Retry-After with jitter spreading them, and acc
   const GAP = 300;
   const restaurants = await makeRestaurants(h.db, 8, 'Throttle');
   const { batchId, jobIds } = await h.rt.engine.createBatch({ organisationId: ORG, name: 'Throttle', restaurants: restaurantsInput(restaurants, { autoPolicies: AUTO }) });
-  const limits = defaultLimits({ accountGapMs: GAP, browserSlots: 16 });
+  // The organisation's own setting decides the gap (the workers' default here is far shorter).
+  await sql`update organisations set settings = settings || ${JSON.stringify({ accountGapMs: GAP })}::jsonb where id = ${ORG}`.execute(h.db);
+  const limits = defaultLimits({ accountGapMs: 10, browserSlots: 16 });
   const simulate = {
     durations: { default: { minMs: 2, maxMs: 10 }, cloudwaitressAccount: { minMs: 50, maxMs: 120 } },
     rateLimited: { 'registry.searchByName': { probability: 1, retryAfterMs: RETRY_AFTER, attempts: 1 } },
