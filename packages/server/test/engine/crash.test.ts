@@ -69,7 +69,9 @@ it('completes a 50-restaurant batch through random kill -9s with every effect ex
 
   // Graceful stop of the survivors (a replacement still loading is waited for: it has not installed its handler yet).
   await Promise.all(live.map((c) => c.ready));
+  const dead = live.filter((c) => c.exitCode !== null || c.signalCode !== null);
+  expect(dead.map((c) => `exit ${c.exitCode} signal ${c.signalCode}: ${c.output().slice(-2000)}`)).toEqual([]);
   for (const c of live) c.kill('SIGTERM');
   const codes = await Promise.all(live.map(exited));
-  expect(codes).toEqual([0, 0, 0]);
+  expect(codes, live.map((c) => `signal ${c.signalCode}: ${c.output().slice(-1500)}`).join('\n---\n')).toEqual([0, 0, 0]);
 }, 480_000);
