@@ -459,6 +459,9 @@ export const batchesRouter = router({
         if (messages.length === 200) continue;
         await waker.wait(pending ? 20 : live.listening ? 5_000 : 500, signal);
       }
+    } catch (error) {
+      // A stream error reaches the client mapped like any other (e.g. the batch became invisible: NOT_FOUND).
+      throw toTRPCError(error);
     } finally {
       unwatch();
     }
@@ -499,6 +502,9 @@ export const batchesRouter = router({
         if (messages.length === 200) continue;
         await waker.wait(pending ? 20 : live.listening ? 5_000 : 500, signal);
       }
+    } catch (error) {
+      // A stream error reaches the client mapped like any other (e.g. the batch became invisible: NOT_FOUND).
+      throw toTRPCError(error);
     } finally {
       unwatch();
     }

@@ -266,6 +266,9 @@ export const jobsRouter = router({
         if (messages.length === 200) continue;
         await waker.wait(live.listening ? 5_000 : 500, signal);
       }
+    } catch (error) {
+      // A stream error reaches the client mapped like any other (e.g. the batch became invisible: NOT_FOUND).
+      throw toTRPCError(error);
     } finally {
       unwatch();
     }
