@@ -2,6 +2,7 @@
 // artifact store and optional in-process workers from the parsed environment, then serves. The only other reader of
 // the environment is the CLI; everything below takes parsed values.
 import path from 'node:path';
+import { sql } from 'kysely';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { parseEnv, type Env } from './env';
@@ -117,10 +118,15 @@ export async function startServe(env: Env, options: ServeOptions, log: Logger = 
       closers.push(() => w.stop());
     }
 
+    // Each organisation's own retention (settings.artifactRetentionDays), else REGBATCH_ARTIFACT_RETENTION_DAYS.
     const retentionMs = env.REGBATCH_ARTIFACT_RETENTION_DAYS * 24 * HOUR;
     const purge = () =>
-      artifacts
-        .purge(retentionMs)
+      sql<{ id: string; days: string | null }>`select id, settings->>'artifactRetentionDays' as days from organisations`
+        .execute(db)
+        .then(({ rows }) => {
+          const perOrg = new Map(rows.filter((r) => Number(r.days) >= 1).map((r) => [r.id, Number(r.days) * 24 * HOUR]));
+          return artifacts.purge((organisationId) => perOrg.get(organisationId) ?? retentionMs);
+        })
         .then((r) => r.files && log.info({ files: r.files, tasks: r.tasks, retentionDays: env.REGBATCH_ARTIFACT_RETENTION_DAYS }, 'artifacts purged'))
         .catch((error: unknown) => log.warn({ err: String(error) }, 'artifact purge failed'));
     void purge();

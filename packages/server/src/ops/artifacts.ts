@@ -37,8 +37,8 @@ export interface ArtifactStore {
   /** A sink for one task, the shape automation's flows take. */
   sinkFor(owner: { organisationId: string; taskId: string }, onSaved?: (ref: ArtifactRef) => void): { save(name: string, data: Uint8Array, contentType: string): Promise<string> };
   open(owner: { organisationId: string; taskId: string }, name: string): Promise<{ stream: Readable; size: number }>;
-  /** Deletes task folders whose files are all older than `olderThanMs`; returns how many files went. */
-  purge(olderThanMs: number, now?: Date): Promise<{ files: number; tasks: number }>;
+  /** Deletes task folders whose files are all older than the retention (one for all, or per organisation). */
+  purge(retentionMs: number | ((organisationId: string) => number), now?: Date): Promise<{ files: number; tasks: number }>;
 }
 
 export function createArtifactStore(root: string): ArtifactStore {
@@ -83,13 +83,14 @@ export function createArtifactStore(root: string): ArtifactStore {
       if (!info?.isFile()) throw new ArtifactError('artifact_purged', `artifact ${name} of task ${owner.taskId} is no longer stored (retention purge)`);
       return { stream: createReadStream(file), size: info.size };
     },
-    async purge(olderThanMs, now = new Date()) {
-      const cutoff = now.getTime() - olderThanMs;
+    async purge(retentionMs, now = new Date()) {
+      const retentionOf = typeof retentionMs === 'number' ? () => retentionMs : retentionMs;
       let files = 0;
       let tasks = 0;
       const orgs = await readdir(root, { withFileTypes: true }).catch(() => []);
       for (const org of orgs) {
         if (!org.isDirectory()) continue;
+        const cutoff = now.getTime() - retentionOf(org.name);
         const orgDir = path.join(root, org.name);
         for (const task of await readdir(orgDir, { withFileTypes: true })) {
           if (!task.isDirectory()) continue;
