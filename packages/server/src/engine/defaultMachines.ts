@@ -1,11 +1,12 @@
 // The engine's default machine set: @regbatch/machines' job and batch statecharts, their projections onto the
 // seed's rows, versions and migrations, the machines' own event check, and where secrets sit in events.
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import {
   MACHINE_VERSIONS,
   SECRET_PATHS,
   batchMachine,
   checkEvent,
+  initialJobContext,
   jobMachine,
   migrateSnapshot,
   projectBatch,
@@ -45,6 +46,7 @@ function fieldErrorsOf(details: unknown, root: unknown): FieldError[] {
 }
 
 export function defaultMachineSet(): MachineSet {
+  let initialValue: unknown;
   return {
     job: {
       kind: 'job',
@@ -53,6 +55,10 @@ export function defaultMachineSet(): MachineSet {
       migrate: (persisted, from) => migrateSnapshot('job', persisted as never, from),
       project: (snapshot) => projectJob(snapshot as never) as unknown as JobProjection,
       check: check(jobMachine),
+      initialSnapshot: (input) => {
+        initialValue ??= initialTransition(jobMachine, input as never)[0].value;
+        return jobMachine.resolveState({ value: initialValue, context: initialJobContext(input as never) } as never) as AnyMachineSnapshot;
+      },
     },
     batch: {
       kind: 'batch',

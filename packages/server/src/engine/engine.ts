@@ -10,7 +10,7 @@ import { systemClock } from './db';
 import { readEffects, jitteredDelay, type Effects } from './effects';
 import { EngineError, EventRejectedError, isTransientPgError, type Rejection } from './errors';
 import { persist, restore, start, step, type AnyEventObject, type MachineAdapter, type MachineSet, type RowValues, type JobProjection } from './machines';
-import { changedColumns, ident, param, setList } from './rows';
+import { changedColumns, ident, param, setList, stableJson } from './rows';
 import type { SecretStore } from '../secrets/store';
 
 export type TargetType = 'job' | 'batch';
@@ -398,6 +398,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         values (${batchId}, ${input.name}, ${input.organisationId}, ${input.sourceLeadScrapeJobId ?? null}, ${mode}, ${input.createdBy ?? null},
           ${JSON.stringify(persist(machines.batch.machine, bSnap))}, ${machines.batch.version}, 0 ${sqlVals(bRow, BATCH_IDENTITY.concat(['name', 'execution_mode', 'created_by', 'source_lead_scrape_job_id']))})`.execute(trx);
 
+      let fastInitial: boolean | null = null;
       const creator = actorLabel(input.createdBy ? { type: 'user', userId: input.createdBy } : { type: 'system', name: 'engine' });
       const jobRows: RowValues[] = [];
       const stepRows: RowValues[] = [];
@@ -421,9 +422,22 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
           ...(r.maxRetries === undefined ? {} : { maxRetries: r.maxRetries }),
           ...(r.autoPolicies === undefined ? {} : { autoPolicies: r.autoPolicies }),
         };
-        const [jSnap, jActions] = start(machines.job.machine, jobInput);
-        if (jActions.some((a) => a.type === 'runTask' || a.type === 'schedule')) {
-          throw new EngineError('invalid_input', 'the job machine requested work on creation; jobs start through batch.start');
+        let jSnap: AnyMachineSnapshot;
+        if (fastInitial === true) {
+          jSnap = machines.job.initialSnapshot!(jobInput);
+        } else {
+          const [full, jActions] = start(machines.job.machine, jobInput);
+          if (jActions.some((a) => a.type === 'runTask' || a.type === 'schedule')) {
+            throw new EngineError('invalid_input', 'the job machine requested work on creation; jobs start through batch.start');
+          }
+          jSnap = full;
+          // A full initial transition costs milliseconds per job; the adapter's shortcut is trusted for the rest of
+          // this batch only if it reproduces this one exactly.
+          if (fastInitial === null && machines.job.initialSnapshot) {
+            const same = stableJson(persist(machines.job.machine, machines.job.initialSnapshot(jobInput))) === stableJson(persist(machines.job.machine, full));
+            fastInitial = same && jActions.every((a) => !['runTask', 'schedule', 'cancelTask', 'cancelSchedule', 'notifyBatch'].includes(a.type));
+            if (!same) log.warn('the job machine adapter\'s initialSnapshot differs from the initial transition; not used');
+          }
         }
         const p = machines.job.project(jSnap);
         jobRows.push({

@@ -29,6 +29,11 @@ export interface MachineAdapter<P> {
   project(snapshot: AnyMachineSnapshot): P;
   /** The machines' own verdict on an event (validation, terminal states); absent → XState's `can()`. */
   check?(snapshot: AnyMachineSnapshot, event: AnyEventObject): CheckResult;
+  /**
+   * A cheaper way to the initial snapshot for `input` (e.g. resolving the initial state with the machine's context
+   * factory). createBatch uses it only after checking, once per batch, that it equals the full initial transition.
+   */
+  initialSnapshot?(input: unknown): AnyMachineSnapshot;
 }
 
 export interface AnyEventObject {
