@@ -11,7 +11,7 @@ async function check(page: Page, testInfo: TestInfo, name: string) {
 }
 
 test('every page is accessible, fits 1280 wide, and is captured', async ({ page }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const api = await Api.as(USERS.adminA);
   const { batchId, jobIds } = await createBatch(api, `Pages ${Date.now()}`, 2, { start: true });
   const selections = await reviewsOf(api, batchId, 'company', 2);
@@ -43,7 +43,7 @@ test('every page is accessible, fits 1280 wide, and is captured', async ({ page 
   await check(page, testInfo, 'batch-detail');
 
   await page.goto(`/reviews?batch=${batchId}`);
-  await expect(page.getByRole('heading', { name: /Company selections \(1\)/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Company selections \(1\)/ })).toBeVisible({ timeout: 45_000 });
   await expect(page.getByRole('heading', { name: /Configurations \(1\)/ })).toBeVisible();
   await check(page, testInfo, 'review-inbox');
   const editor = page.getByRole('region', { name: /^Configuration of / });
@@ -54,7 +54,8 @@ test('every page is accessible, fits 1280 wide, and is captured', async ({ page 
   await screenshot(page, testInfo, 'config-form');
 
   await page.goto(`/jobs/${first.jobId}`);
-  await expect(page.getByTestId('statechart')).toBeVisible();
+  // elkjs lays the chart out in the page: allow for a loaded machine.
+  await expect(page.getByTestId('statechart')).toBeVisible({ timeout: 60_000 });
   await check(page, testInfo, 'job-detail');
 
   await page.goto('/settings');

@@ -7,7 +7,7 @@ import { jobUntil, reviewsOf, stateIds } from './support/waits';
 
 async function drawnActive(page: Page): Promise<{ drawn: string[]; active: string[] }> {
   const chart = page.getByTestId('statechart');
-  await expect(chart).toBeVisible();
+  await expect(chart).toBeVisible({ timeout: 60_000 });
   return chart.evaluate((svg) => {
     const nodes = [...svg.querySelectorAll('[data-state-id]')];
     return {

@@ -11,7 +11,7 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { AuthProvider, useAuth } from './app/auth';
 import { createClient, createQueryClient, TRPCProvider } from './app/trpc';
-import { theme } from './app/theme';
+import { cssVariablesResolver, theme } from './app/theme';
 import { App } from './app/App';
 
 function Providers() {
@@ -31,7 +31,7 @@ function Providers() {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications position="bottom-right" />
       <AuthProvider>
         <Providers />

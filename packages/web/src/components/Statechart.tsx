@@ -192,7 +192,7 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
           )}
         </Text>
         {failed ? (
-          <Text c="red" role="alert">
+          <Text c="red.9" role="alert">
             The statechart could not be laid out: {failed}
           </Text>
         ) : !drawn ? (

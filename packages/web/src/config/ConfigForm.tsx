@@ -85,7 +85,7 @@ export function ConfigForm({ value, onChange, errors, idPrefix }: ConfigFormProp
         return (
           <Tabs.Panel key={s} value={s} pt="sm">
             {errors[s] ? (
-              <Text c="red" size="sm" role="alert" mb="xs">
+              <Text c="red.9" size="sm" role="alert" mb="xs">
                 {errors[s]}
               </Text>
             ) : null}
@@ -139,7 +139,16 @@ function Field({
   }
   if (key === 'opening_hours') return <OpeningHoursRows id={id} value={Array.isArray(current) ? current : []} onChange={(v) => set(path, v)} error={error} />;
   if (/_colou?r$/.test(key) && info.type.kind === 'string') {
-    return <ColorInput {...common} format="hex" value={text(current)} onChange={(v) => set(path, v)} placeholder="#rrggbb" />;
+    return (
+      <ColorInput
+        {...common}
+        format="hex"
+        value={text(current)}
+        onChange={(v) => set(path, v)}
+        placeholder="#rrggbb"
+        eyeDropperButtonProps={{ 'aria-label': `Pick the ${label.toLowerCase()} from the screen` }}
+      />
+    );
   }
   switch (info.type.kind) {
     case 'boolean':
@@ -253,7 +262,7 @@ function OpeningHoursRows({ id, value, onChange, error }: { id: string; value: H
         </Table>
       ) : null}
       {error ? (
-        <Text c="red" size="xs" role="alert">
+        <Text c="red.9" size="xs" role="alert">
           {error}
         </Text>
       ) : null}

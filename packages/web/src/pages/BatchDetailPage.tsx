@@ -334,7 +334,7 @@ function JobsTable({ jobs, batch }: { jobs: Job[]; batch: Batch }) {
         cell: (info) =>
           info.getValue() ? (
             <Tooltip label={info.getValue()} multiline w={360}>
-              <Text size="xs" c="red" lineClamp={2}>
+              <Text size="xs" c="red.9" lineClamp={2}>
                 {info.getValue()}
               </Text>
             </Tooltip>

@@ -175,7 +175,7 @@ export function BatchesPage() {
           </Button>
         </Group>
       </Group>
-      <Tabs value={tab} onChange={(v) => setParam('tab', v)} keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => setParam('tab', v)} >
         <Tabs.List aria-label="Batches by status">
           {TABS.map((t) => (
             <Tabs.Tab
@@ -193,60 +193,70 @@ export function BatchesPage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-      </Tabs>
-      <TextInput
-        label="Search batches"
-        placeholder="Batch name"
-        leftSection={<IconSearch size={16} />}
-        value={search}
-        onChange={(e) => {
-          setSearch(e.currentTarget.value);
-          setParam('q', e.currentTarget.value || null);
-        }}
-        maw={360}
-      />
-      {list.isPending ? (
-        <LoadingState label="Loading batches…" />
-      ) : list.isError ? (
-        <ErrorState title="Batches could not be loaded" error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        <EmptyState
-          title={debounced ? `No batch matches “${debounced}”` : tab === 'needs_attention' ? 'Nothing needs your attention' : 'No batches here yet'}
-          action={
-            !debounced && tab !== 'needs_attention' ? (
-              <Group>
-                <Button variant="default" onClick={uploadModal.open}>
-                  Upload leads
-                </Button>
-                <Button onClick={createModal.open}>Create a batch</Button>
-              </Group>
-            ) : undefined
-          }
-        >
-          {debounced ? 'Try another name, or another tab.' : 'Import a leads file, then create a batch from its restaurants.'}
-        </EmptyState>
-      ) : (
-        <>
-          <DataTable
-            data={list.data.items}
-            columns={columns}
-            caption="Batches"
-            getRowId={(b) => b.id}
-            sorting={sorting}
-            onSortingChange={(updater) => {
-              setSorting((old) => (typeof updater === 'function' ? updater(old) : updater));
-              setParam('page', null);
+        {TABS.map((t) =>
+          t.value === tab ? (
+            <Tabs.Panel key={t.value} value={t.value} pt="sm">
+              <Stack>
+          <TextInput
+            label="Search batches"
+            placeholder="Batch name"
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => {
+              setSearch(e.currentTarget.value);
+              setParam('q', e.currentTarget.value || null);
             }}
-            rowProps={(row) => ({ 'data-batch-id': row.original.id, 'aria-label': row.original.name })}
+            maw={360}
           />
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed" aria-live="polite">
-              {total} batch{total === 1 ? '' : 'es'}
-            </Text>
-            {pages > 1 ? <Pagination total={pages} value={page} onChange={(p) => setParam('page', String(p))} aria-label="Pages of batches" /> : null}
-          </Group>
-        </>
-      )}
+          {list.isPending ? (
+            <LoadingState label="Loading batches…" />
+          ) : list.isError ? (
+            <ErrorState title="Batches could not be loaded" error={list.error} onRetry={() => void list.refetch()} />
+          ) : list.data.items.length === 0 ? (
+            <EmptyState
+              title={debounced ? `No batch matches “${debounced}”` : tab === 'needs_attention' ? 'Nothing needs your attention' : 'No batches here yet'}
+              action={
+                !debounced && tab !== 'needs_attention' ? (
+                  <Group>
+                    <Button variant="default" onClick={uploadModal.open}>
+                      Upload leads
+                    </Button>
+                    <Button onClick={createModal.open}>Create a batch</Button>
+                  </Group>
+                ) : undefined
+              }
+            >
+              {debounced ? 'Try another name, or another tab.' : 'Import a leads file, then create a batch from its restaurants.'}
+            </EmptyState>
+          ) : (
+            <>
+              <DataTable
+                data={list.data.items}
+                columns={columns}
+                caption="Batches"
+                getRowId={(b) => b.id}
+                sorting={sorting}
+                onSortingChange={(updater) => {
+                  setSorting((old) => (typeof updater === 'function' ? updater(old) : updater));
+                  setParam('page', null);
+                }}
+                rowProps={(row) => ({ 'data-batch-id': row.original.id, 'aria-label': row.original.name })}
+              />
+              <Group justify="space-between">
+                <Text size="sm" c="dimmed" aria-live="polite">
+                  {total} batch{total === 1 ? '' : 'es'}
+                </Text>
+                {pages > 1 ? <Pagination total={pages} value={page} onChange={(p) => setParam('page', String(p))} aria-label="Pages of batches" /> : null}
+              </Group>
+            </>
+          )}
+              </Stack>
+            </Tabs.Panel>
+          ) : (
+            <Tabs.Panel key={t.value} value={t.value} />
+          ),
+        )}
+      </Tabs>
       <CreateBatchModal opened={createOpen} onClose={createModal.close} />
       <UploadLeadsModal opened={uploadOpen} onClose={uploadModal.close} />
     </Stack>

@@ -145,7 +145,7 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
               />
             </Group>
             {restaurantsError ? (
-              <Text c="red" size="sm" role="alert">
+              <Text c="red.9" size="sm" role="alert">
                 {restaurantsError}
               </Text>
             ) : null}

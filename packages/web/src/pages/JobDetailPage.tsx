@@ -129,7 +129,7 @@ function StepsTable({ job }: { job: Job }) {
                         {s && s.retryCount > 0 ? ` · ${s.retryCount} retr${s.retryCount === 1 ? 'y' : 'ies'}` : ''}
                       </Text>
                       {s?.errorMessage ? (
-                        <Text size="xs" c="red" lineClamp={1}>
+                        <Text size="xs" c="red.9" lineClamp={1}>
                           {s.errorMessage}
                         </Text>
                       ) : null}
@@ -249,7 +249,7 @@ function Step6({ job }: { job: Job }) {
                           {p.needs.length ? `Needs ${p.needs.map((k) => LABEL.get(k)).join(', ')}. ` : ''}
                           {p.after.length ? `After ${p.after.map((k) => LABEL.get(k)).join(', ')}. ` : ''}
                           {p.lock ? `Shares the “${p.lock}” lock. ` : ''}
-                          {e.error ? <Text span c="red" size="xs">{e.error} </Text> : null}
+                          {e.error ? <Text span c="red.9" size="xs">{e.error} </Text> : null}
                           {e.reason ? <Text span c="dimmed" size="xs">{e.reason}</Text> : null}
                         </Text>
                       </Table.Td>
@@ -363,7 +363,7 @@ function FailedAttempt({ task }: { task: Task }) {
               <Image src={image.src} alt={`Screenshot of ${label} attempt ${task.attempt}`} w={240} radius="sm" style={{ border: '1px solid var(--mantine-color-gray-4)' }} />
             </Anchor>
           ) : (
-            <Text size="xs" c={image.error ? 'red' : 'dimmed'} w={240}>
+            <Text size="xs" c={image.error ? 'red.9' : 'dimmed'} w={240}>
               {image.error ? `Screenshot unavailable: ${image.error}` : 'Loading screenshot…'}
             </Text>
           )

@@ -218,7 +218,7 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                 </Group>
               </Group>
               {Object.keys(activeErrors).length ? (
-                <Text c="red" size="sm" role="alert">
+                <Text c="red.9" size="sm" role="alert">
                   {Object.keys(activeErrors).length} field{Object.keys(activeErrors).length === 1 ? '' : 's'} to fix: {Object.keys(activeErrors).join(', ')}
                 </Text>
               ) : null}
