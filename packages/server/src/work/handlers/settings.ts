@@ -162,7 +162,7 @@ export function createSettingsResolver(deps: SettingsResolverDeps): SettingsReso
     registry.nzbnSubscriptionKey = await resolver.resolve(`${SETTINGS_REF}nzbnApiKey`);
 
     const hosts = new Set<string>();
-    for (const u of [registry.nzbnBaseUrl, registry.registerBaseUrl, portal.adminUrl, portal.manageUrl, portal.apiUrl, portal.onboardingUrl, portal.cdnUrl, sandbox]) {
+    for (const u of [registry.nzbnBaseUrl, registry.registerBaseUrl, portal.adminUrl, portal.manageUrl, portal.apiUrl, portal.onboardingUrl, portal.cdnUrl, kind === 'sandbox' ? sandbox : null]) {
       const h = hostOf(u);
       if (h) hosts.add(h);
     }
