@@ -193,6 +193,7 @@ export const batchSetup = setup({
     failedMajorityOnceFinal: ({ context }: G) => allFinal(context) && failedMajority(context),
     everyJobFinal: ({ context }: G) => allFinal(context),
     someJobOpen: ({ context }: G) => !allFinal(context),
+    everyJobFinalAndMostSucceeded: ({ context }: G) => allFinal(context) && !failedMajority(context),
     isPaused: ({ context }: G) => context.pausedAt !== null,
     isNotPaused: ({ context }: G) => context.pausedAt === null,
     knownJob: ({ context, event }: G) => 'jobId' in event && typeof event.jobId === 'string' && context.jobs[event.jobId] !== undefined,
@@ -286,11 +287,20 @@ export const batchMachine = batchSetup.createMachine({
     completed: {
       description: 'Every job is final and at most half failed; re-opens when an operator retries a job',
       tags: ['finished'],
+      // A late report can still move a counter: the verdict follows it.
+      always: [
+        { guard: 'someJobOpen', target: 'in_progress', actions: ['reopen'] },
+        { guard: 'failedMajorityOnceFinal', target: 'failed' },
+      ],
       on: { ...jobReports, 'job.reopened': { guard: 'knownJob', target: 'in_progress', actions: ['trackJob', 'reopen'] } },
     },
     failed: {
       description: 'Every job is final and more than half failed (cancelled ones do not count); re-opens on a retry',
       tags: ['finished'],
+      always: [
+        { guard: 'someJobOpen', target: 'in_progress', actions: ['reopen'] },
+        { guard: 'everyJobFinalAndMostSucceeded', target: 'completed' },
+      ],
       on: {
         ...jobReports,
         'job.reopened': { guard: 'knownJob', target: 'in_progress', actions: ['trackJob', 'reopen'] },

@@ -2,7 +2,7 @@
 // current state does not accept is refused with a code the API maps to an error. Also applyEvent(), which throws.
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { inertScope, type ActionRecord } from './inertScope';
-import { safeNormaliseExecutionConfig } from './config/executionConfig';
+import { parseConfig } from './jobSetup';
 import type { SubStepKey } from './domain';
 import { effectsOf, type AnyMachineEvent, type Effect } from './events';
 import type { JobContext } from './jobContext';
@@ -73,7 +73,7 @@ export function checkEvent(machine: AnyStateMachine, snapshot: AnyMachineSnapsho
     return snapshot.can(event) ? { ok: true, warnings: [] } : { ok: true, warnings: [{ code: 'STALE_RESULT', message: `${event.type} matches no running attempt; it changes nothing` }] };
   }
   if (event.type === 'config.submitted') {
-    const parsed = safeNormaliseExecutionConfig((event as { config?: unknown }).config);
+    const parsed = parseConfig((event as { config?: unknown }).config);
     if (!parsed.ok) return { ok: false, code: 'INVALID_CONFIG', message: parsed.error.message, details: parsed.error.issues };
   }
   if (event.type === 'substep.markDone' && isJobContext(snapshot.context)) {

@@ -39,6 +39,22 @@ import {
 } from './matching';
 import { defaultExecutionConfig, safeNormaliseExecutionConfig } from './config/executionConfig';
 
+const parsedConfigs = new WeakMap<object, ReturnType<typeof safeNormaliseExecutionConfig>>();
+
+/**
+ * ExecutionConfigSchema validation, memoised per submitted object: one event's config is read by several guards and
+ * an action (and by checkEvent) within a single transition, and zod parsing dominates that transition's cost.
+ */
+export function parseConfig(raw: unknown): ReturnType<typeof safeNormaliseExecutionConfig> {
+  if (typeof raw !== 'object' || raw === null) return safeNormaliseExecutionConfig(raw);
+  let result = parsedConfigs.get(raw);
+  if (!result) {
+    result = safeNormaliseExecutionConfig(raw);
+    parsedConfigs.set(raw, result);
+  }
+  return result;
+}
+
 /** Where a human decision comes from: the event being applied, the inbox (sent early), or an auto policy. */
 export type DecisionSource = 'event' | 'inbox' | 'auto';
 
@@ -492,7 +508,7 @@ export const jobSetup = setup({
           : params.source === 'inbox'
             ? context.inbox.config?.config
             : context.proposedConfig;
-      const parsed = safeNormaliseExecutionConfig(raw);
+      const parsed = parseConfig(raw);
       if (!parsed.ok) return {};
       return {
         executionConfig: parsed.config,
@@ -576,7 +592,7 @@ export const jobSetup = setup({
     // ---- job ----
     companyDecisionOpen: ({ context }: Ctx) => context.steps[3].status === 'pending',
     configDecisionOpen: ({ context, event }: Ctx) =>
-      context.steps[5].status === 'pending' && event.type === 'config.submitted' && safeNormaliseExecutionConfig(event.config).ok,
+      context.steps[5].status === 'pending' && event.type === 'config.submitted' && parseConfig(event.config).ok,
     searchesDone: ({ context }: Ctx) => TASKS_OF_STEP[2].every((task) => taskOf(context, task).status === 'succeeded'),
     hasCandidates: ({ context }: Ctx) => context.search.candidates.length > 0,
     selectionIsCandidate: ({ context, event }: Ctx) =>
@@ -593,11 +609,11 @@ export const jobSetup = setup({
     inboxManualEntry: ({ context }: Ctx) => context.inbox.company?.type === 'company.manualEntry',
     autoSelectConfident: ({ context }: Ctx) =>
       context.autoPolicies.select === 'confident' && confident(context.search.candidates) !== null,
-    configValid: ({ event }: Ctx) => event.type === 'config.submitted' && safeNormaliseExecutionConfig(event.config).ok,
+    configValid: ({ event }: Ctx) => event.type === 'config.submitted' && parseConfig(event.config).ok,
     inboxConfigValid: ({ context }: Ctx) =>
-      context.inbox.config !== null && safeNormaliseExecutionConfig(context.inbox.config.config).ok,
+      context.inbox.config !== null && parseConfig(context.inbox.config.config).ok,
     autoConfigDefaults: ({ context }: Ctx) =>
-      context.autoPolicies.config === 'defaults' && safeNormaliseExecutionConfig(context.proposedConfig).ok,
+      context.autoPolicies.config === 'defaults' && parseConfig(context.proposedConfig).ok,
   },
 });
 
