@@ -8,14 +8,22 @@ test('cancelling a running batch ends it cancelled everywhere', async ({ page },
   const { batchId } = await createBatch(api, name, 2);
   await signInAs(page, USERS.adminA, `/batches/${batchId}`);
   await page.getByRole('button', { name: 'Start batch' }).click();
-  await expect(page.getByRole('heading', { level: 1, name }).locator('..').getByText('in progress')).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 1, name }).locator('..').getByText('in progress'),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Cancel batch' }).click();
   const confirm = page.getByRole('dialog', { name: 'Cancel this batch?' });
   await confirm.getByRole('button', { name: 'Cancel batch' }).click();
-  await expect(page.getByRole('heading', { level: 1, name }).locator('..').getByText('cancelled')).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByRole('heading', { level: 1, name }).locator('..').getByText('cancelled'),
+  ).toBeVisible({ timeout: 30_000 });
   const rows = page.locator('tr[data-job-id]');
   await expect(rows).toHaveCount(2);
-  await expect.poll(async () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['cancelled', 'cancelled']);
+  await expect
+    .poll(async () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status'))), {
+      timeout: 30_000,
+    })
+    .toEqual(['cancelled', 'cancelled']);
   await expect(page.getByRole('button', { name: 'Cancel batch' })).toHaveCount(0);
   await screenshot(page, testInfo, 'batch-cancelled');
   await page.getByRole('link', { name: 'Batches', exact: true }).click();

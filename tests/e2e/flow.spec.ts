@@ -5,7 +5,9 @@ import { test, expect, screenshot, signInAs, USERS, Api } from './support/fixtur
 
 const FINAL = ['completed', 'failed', 'cancelled'];
 
-test('an operator runs a batch of four from upload to final states without reloading', async ({ page }, testInfo) => {
+test('an operator runs a batch of four from upload to final states without reloading', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(300_000);
   await signInAs(page, USERS.adminA);
   const api = await Api.as(USERS.adminA);
@@ -13,9 +15,12 @@ test('an operator runs a batch of four from upload to final states without reloa
   // Upload the fixture leads (a re-import updates, never duplicates).
   await page.getByRole('button', { name: 'Upload leads' }).first().click();
   const upload = page.getByRole('dialog', { name: 'Upload leads' });
-  await upload.getByLabel('Leads file (CSV)').setInputFiles(process.env.E2E_LEADS_FILE!);
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), upload.getByLabel('Leads file (CSV)').click()]);
+  await chooser.setFiles(process.env.E2E_LEADS_FILE!);
   await upload.getByRole('button', { name: 'Upload' }).click();
-  await expect(upload.getByRole('region', { name: 'Import result' })).toContainText(/\d+ restaurants? imported/);
+  await expect(upload.getByRole('region', { name: 'Import result' })).toContainText(
+    /\d+ restaurants? imported/,
+  );
   await screenshot(page, testInfo, 'upload-result');
   await upload.getByRole('button', { name: 'Close' }).click();
 
@@ -82,7 +87,13 @@ test('an operator runs a batch of four from upload to final states without reloa
   const rows = page.locator('tr[data-job-id]');
   await expect(rows).toHaveCount(4);
   await expect
-    .poll(async () => (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).every((s) => FINAL.includes(s ?? '')), { timeout: 180_000, intervals: [1000] })
+    .poll(
+      async () =>
+        (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).every((s) =>
+          FINAL.includes(s ?? ''),
+        ),
+      { timeout: 180_000, intervals: [1000] },
+    )
     .toBe(true);
   const batch = await api.query<{ status: string }>('batches.get', { batchId });
   expect(FINAL).toContain(batch.status);

@@ -1,7 +1,17 @@
 // Every page, with real data: axe-core finds no serious or critical violation, nothing scrolls sideways at
 // 1280×800, and a screenshot of each goes into the test output.
 import type { Page, TestInfo } from '@playwright/test';
-import { test, expect, createBatch, expectAccessible, expectNoHorizontalScroll, screenshot, signInAs, USERS, Api } from './support/fixtures';
+import {
+  test,
+  expect,
+  createBatch,
+  expectAccessible,
+  expectNoHorizontalScroll,
+  screenshot,
+  signInAs,
+  USERS,
+  Api,
+} from './support/fixtures';
 import { reviewsOf } from './support/waits';
 
 async function check(page: Page, testInfo: TestInfo, name: string) {
@@ -16,7 +26,9 @@ test('every page is accessible, fits 1280 wide, and is captured', async ({ page 
   const { batchId, jobIds } = await createBatch(api, `Pages ${Date.now()}`, 2, { start: true });
   const selections = await reviewsOf(api, batchId, 'company', 2);
   const first = selections.find((s) => s.jobId === jobIds[0])!;
-  await api.mutate('reviews.selectCompany', { selections: [{ jobId: first.jobId, companyNumber: first.candidates![0]!.company_number }] });
+  await api.mutate('reviews.selectCompany', {
+    selections: [{ jobId: first.jobId, companyNumber: first.candidates![0]!.company_number }],
+  });
   await reviewsOf(api, batchId, 'config', 1);
 
   await page.goto('/login');
@@ -39,11 +51,15 @@ test('every page is accessible, fits 1280 wide, and is captured', async ({ page 
 
   await page.goto(`/batches/${batchId}`);
   await expect(page.locator('tr[data-job-id]')).toHaveCount(2);
-  await expect(page.getByRole('table', { name: 'Restaurants per job state and time in state' })).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Restaurants per job state and time in state' }),
+  ).toBeVisible();
   await check(page, testInfo, 'batch-detail');
 
   await page.goto(`/reviews?batch=${batchId}`);
-  await expect(page.getByRole('heading', { name: /Company selections \(1\)/ })).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByRole('heading', { name: /Company selections \(1\)/ })).toBeVisible({
+    timeout: 45_000,
+  });
   await expect(page.getByRole('heading', { name: /Configurations \(1\)/ })).toBeVisible();
   await check(page, testInfo, 'review-inbox');
   const editor = page.getByRole('region', { name: /^Configuration of / });
@@ -74,7 +90,10 @@ test('keyboard: the inbox selection is made with the keys alone, with a visible 
   const { batchId } = await createBatch(api, `Keys ${Date.now()}`, 1, { start: true });
   await reviewsOf(api, batchId, 'company', 1);
   await signInAs(page, USERS.adminA, `/reviews?batch=${batchId}&kind=company`);
-  const card = page.getByRole('group').filter({ has: page.getByRole('radiogroup') }).first();
+  const card = page
+    .getByRole('group')
+    .filter({ has: page.getByRole('radiogroup') })
+    .first();
   await card.getByRole('radio').first().focus();
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
   expect(outline).not.toBe('none');

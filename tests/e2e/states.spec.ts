@@ -11,7 +11,9 @@ test('an organisation without batches sees the empty state with the ways in', as
   await screenshot(page, testInfo, 'batches-empty');
 });
 
-test('with the server down, the login page and a signed-in page show the error state and recover', async ({ page }, testInfo) => {
+test('with the server down, the login page and a signed-in page show the error state and recover', async ({
+  page,
+}, testInfo) => {
   await page.route('**/trpc/**', (route) => route.abort('connectionrefused'));
   await page.goto('/login');
   await expect(page.getByRole('alert')).toContainText('The server cannot be reached');

@@ -21,7 +21,11 @@ export class Api {
   constructor(readonly token: string) {}
 
   static async as(email: string): Promise<Api> {
-    const res = await fetch(`${baseUrl()}/trpc/auth.devLogin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const res = await fetch(`${baseUrl()}/trpc/auth.devLogin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
     const body = (await res.json()) as { result?: { data: { token: string } }; error?: unknown };
     if (!body.result) throw new Error(`dev login for ${email} failed: ${JSON.stringify(body.error)}`);
     return new Api(body.result.data.token);
@@ -29,7 +33,9 @@ export class Api {
 
   async query<T = unknown>(path: string, input?: unknown): Promise<T> {
     const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-    const res = await fetch(`${baseUrl()}/trpc/${path}${qs}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const res = await fetch(`${baseUrl()}/trpc/${path}${qs}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
     return unwrap<T>(path, res);
   }
 
@@ -45,7 +51,8 @@ export class Api {
 
 async function unwrap<T>(path: string, res: Response): Promise<T> {
   const body = (await res.json()) as { result?: { data: T }; error?: { message?: string } };
-  if (!body.result) throw new Error(`${path} failed (HTTP ${res.status}): ${body.error?.message ?? JSON.stringify(body)}`);
+  if (!body.result)
+    throw new Error(`${path} failed (HTTP ${res.status}): ${body.error?.message ?? JSON.stringify(body)}`);
   return body.result.data;
 }
 
@@ -59,15 +66,31 @@ export async function signInAs(page: Page, email: string, path = '/batches'): Pr
 
 /** axe-core on the current page: no serious or critical violation. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${what}`).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    ),
+    `axe on ${what}`,
+  ).toEqual([]);
 }
 
 /** The page does not scroll sideways (1280×800 is the test viewport). */
 export async function expectNoHorizontalScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-  expect(scrollWidth, `${what} scrolls horizontally (${scrollWidth} > ${clientWidth})`).toBeLessThanOrEqual(clientWidth);
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  expect(scrollWidth, `${what} scrolls horizontally (${scrollWidth} > ${clientWidth})`).toBeLessThanOrEqual(
+    clientWidth,
+  );
 }
 
 /** A full-page screenshot kept in the test output (and attached to the report). */
@@ -82,10 +105,21 @@ interface RestaurantList {
 }
 
 /** Creates a batch through the API from `count` restaurants not in any unfinished batch (for tests that start mid-way). */
-export async function createBatch(api: Api, name: string, count: number, extra: Record<string, unknown> = {}): Promise<{ batchId: string; jobIds: string[] }> {
+export async function createBatch(
+  api: Api,
+  name: string,
+  count: number,
+  extra: Record<string, unknown> = {},
+): Promise<{ batchId: string; jobIds: string[] }> {
   const list = await api.query<RestaurantList>('restaurants.list', { availableOnly: true, limit: count });
-  if (list.items.length < count) throw new Error(`only ${list.items.length} restaurants are free, ${count} needed`);
-  return api.mutate('batches.create', { name, restaurantIds: list.items.map((r) => r.id), mode: 'parallel', ...extra });
+  if (list.items.length < count)
+    throw new Error(`only ${list.items.length} restaurants are free, ${count} needed`);
+  return api.mutate('batches.create', {
+    name,
+    restaurantIds: list.items.map((r) => r.id),
+    mode: 'parallel',
+    ...extra,
+  });
 }
 
 export const test = base;

@@ -21,15 +21,19 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: false,
   });
-  const ready = await new Promise<{ url: string; databaseUrl: string; leadsFile: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the e2e stack did not start within 180 s')), 180_000);
-    child.once('exit', (code) => reject(new Error(`the e2e stack exited with code ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{')) return process.stdout.write(`${line}\n`);
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { url: string; databaseUrl: string; leadsFile: string });
-    });
-  });
+  const ready = await new Promise<{ url: string; databaseUrl: string; leadsFile: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the e2e stack did not start within 180 s')), 180_000);
+      child.once('exit', (code) =>
+        reject(new Error(`the e2e stack exited with code ${code} before it was ready`)),
+      );
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (!line.startsWith('{')) return process.stdout.write(`${line}\n`);
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { url: string; databaseUrl: string; leadsFile: string });
+      });
+    },
+  );
   process.env.E2E_BASE_URL = ready.url;
   process.env.E2E_LEADS_FILE = ready.leadsFile;
   mkdirSync(path.dirname(PID_FILE), { recursive: true });

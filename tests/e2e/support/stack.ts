@@ -8,7 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createDb, ensureDatabase, migrate, parseEnv, SEED_USERS, startEmbeddedPostgres, withDatabase } from '@regbatch/server';
+import {
+  createDb,
+  ensureDatabase,
+  migrate,
+  parseEnv,
+  SEED_USERS,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@regbatch/server';
 import { dropDatabase } from '@regbatch/server/testing';
 import { startServe } from '../../../packages/server/src/main';
 import { createLeadsImporter } from '../../../packages/server/src/api/leadsImporter';
@@ -68,8 +76,14 @@ async function main(): Promise<void> {
   await migrate(databaseUrl, { seed: true });
 
   const leadsFile =
-    process.env.E2E_LEADS ?? [path.resolve(root, '../shared/fixtures/leads.csv'), path.join(root, 'examples/leads.csv')].find((f) => existsSync(f));
-  if (!leadsFile) throw new Error('no leads fixture: set E2E_LEADS, or provide ../shared/fixtures/leads.csv or examples/leads.csv');
+    process.env.E2E_LEADS ??
+    [path.resolve(root, '../shared/fixtures/leads.csv'), path.join(root, 'examples/leads.csv')].find((f) =>
+      existsSync(f),
+    );
+  if (!leadsFile)
+    throw new Error(
+      'no leads fixture: set E2E_LEADS, or provide ../shared/fixtures/leads.csv or examples/leads.csv',
+    );
   // Organisation A's restaurants, so every test but the upload one can start from imported leads.
   const db = createDb(databaseUrl);
   const importer = createLeadsImporter();
@@ -83,8 +97,15 @@ async function main(): Promise<void> {
   });
   await db.destroy();
 
-  const env = parseEnv({ ...process.env, DATABASE_URL: databaseUrl, REGBATCH_HOME: path.join(scratch, 'home'), LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn' });
-  const simulate = process.env.E2E_SIMULATE ? (JSON.parse(process.env.E2E_SIMULATE) as SimulateConfig) : DEFAULT_SIMULATE;
+  const env = parseEnv({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REGBATCH_HOME: path.join(scratch, 'home'),
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+  });
+  const simulate = process.env.E2E_SIMULATE
+    ? (JSON.parse(process.env.E2E_SIMULATE) as SimulateConfig)
+    : DEFAULT_SIMULATE;
   const running = await startServe(env, {
     host: '127.0.0.1',
     port: 0,
@@ -100,6 +121,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`e2e stack failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `e2e stack failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -9,7 +9,12 @@ export interface ReviewItem {
   candidates: { company_number: string; score?: number }[] | null;
 }
 
-export async function reviewsOf(api: Api, batchId: string, kind: ReviewItem['kind'], count: number): Promise<ReviewItem[]> {
+export async function reviewsOf(
+  api: Api,
+  batchId: string,
+  kind: ReviewItem['kind'],
+  count: number,
+): Promise<ReviewItem[]> {
   let items: ReviewItem[] = [];
   await expect
     .poll(
@@ -30,7 +35,12 @@ export interface JobView {
   state: unknown;
 }
 
-export async function jobUntil(api: Api, jobId: string, ok: (job: JobView) => boolean, timeout = 120_000): Promise<JobView> {
+export async function jobUntil(
+  api: Api,
+  jobId: string,
+  ok: (job: JobView) => boolean,
+  timeout = 120_000,
+): Promise<JobView> {
   let job: JobView | null = null;
   await expect
     .poll(
@@ -48,6 +58,7 @@ export async function jobUntil(api: Api, jobId: string, ok: (job: JobView) => bo
 export function stateIds(value: unknown, prefix = 'job'): string[] {
   const out = [prefix];
   if (typeof value === 'string') out.push(`${prefix}.${value}`);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...stateIds(v, `${prefix}.${k}`));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...stateIds(v, `${prefix}.${k}`));
   return out;
 }

@@ -111,7 +111,10 @@ function Shell({ me }: { me: RouterOutputs['auth']['me'] }) {
           <Route path="/batches/:batchId" element={<BatchDetailPage />} />
           <Route path="/reviews" element={<ReviewInboxPage />} />
           <Route path="/jobs/:jobId" element={<JobDetailPage />} />
-          <Route path="/settings" element={admin ? <SettingsPage /> : <NotFoundPage message="Settings are for administrators." />} />
+          <Route
+            path="/settings"
+            element={admin ? <SettingsPage /> : <NotFoundPage message="Settings are for administrators." />}
+          />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </AppShell.Main>

@@ -14,7 +14,10 @@ async function fetchArtifact(url: string, token: string | null): Promise<Blob> {
 
 export function useArtifactImage(url: string | null): { src: string | null; error: string | null } {
   const { getToken } = useAuth();
-  const [state, setState] = useState<{ src: string | null; error: string | null }>({ src: null, error: null });
+  const [state, setState] = useState<{ src: string | null; error: string | null }>({
+    src: null,
+    error: null,
+  });
   useEffect(() => {
     if (!url) return;
     let objectUrl: string | null = null;
@@ -24,7 +27,9 @@ export function useArtifactImage(url: string | null): { src: string | null; erro
         objectUrl = URL.createObjectURL(blob);
         if (live) setState({ src: objectUrl, error: null });
       })
-      .catch((e: unknown) => live && setState({ src: null, error: e instanceof Error ? e.message : String(e) }));
+      .catch(
+        (e: unknown) => live && setState({ src: null, error: e instanceof Error ? e.message : String(e) }),
+      );
     return () => {
       live = false;
       if (objectUrl) URL.revokeObjectURL(objectUrl);

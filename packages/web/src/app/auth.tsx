@@ -1,6 +1,15 @@
 // Who is signed in. Local mode: a dev token for a seeded user (auth.devLogin). Supabase mode (VITE_SUPABASE_URL and
 // VITE_SUPABASE_ANON_KEY set at build time): sign-in through @supabase/supabase-js, its access token as the Bearer.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { SupabaseClient } from '@supabase/supabase-js';
 
 const TOKEN_KEY = 'regbatch.token';
@@ -12,8 +21,13 @@ export const supabaseConfigured = Boolean(supabaseUrl && supabaseAnonKey);
 let supabasePromise: Promise<SupabaseClient> | null = null;
 /** Loaded only when configured, so local mode ships no Supabase code path at runtime. */
 export function supabase(): Promise<SupabaseClient> {
-  if (!supabaseUrl || !supabaseAnonKey) return Promise.reject(new Error('Supabase is not configured (VITE_SUPABASE_URL, VITE_SUPABASE_ANON_KEY)'));
-  supabasePromise ??= import('@supabase/supabase-js').then(({ createClient }) => createClient(supabaseUrl, supabaseAnonKey));
+  if (!supabaseUrl || !supabaseAnonKey)
+    return Promise.reject(
+      new Error('Supabase is not configured (VITE_SUPABASE_URL, VITE_SUPABASE_ANON_KEY)'),
+    );
+  supabasePromise ??= import('@supabase/supabase-js').then(({ createClient }) =>
+    createClient(supabaseUrl, supabaseAnonKey),
+  );
   return supabasePromise;
 }
 
@@ -42,7 +56,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     let unsubscribe: (() => void) | undefined;
     void supabase().then((client) => {
       void client.auth.getSession().then(({ data }) => setToken(data.session?.access_token ?? ref.current));
-      const { data } = client.auth.onAuthStateChange((_event, session) => setToken(session?.access_token ?? null));
+      const { data } = client.auth.onAuthStateChange((_event, session) =>
+        setToken(session?.access_token ?? null),
+      );
       unsubscribe = () => data.subscription.unsubscribe();
     });
     return () => unsubscribe?.();

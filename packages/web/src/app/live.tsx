@@ -17,9 +17,12 @@ function useCoalesced(fn: () => void, ms = 200): () => void {
   const ref = useRef(fn);
   ref.current = fn;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   return useMemo(
     () => () => {
       if (timer.current) return;
@@ -32,7 +35,11 @@ function useCoalesced(fn: () => void, ms = 200): () => void {
   );
 }
 
-function statusOf(s: 'idle' | 'connecting' | 'pending' | 'error', enabled: boolean, started: boolean): LiveStatus {
+function statusOf(
+  s: 'idle' | 'connecting' | 'pending' | 'error',
+  enabled: boolean,
+  started: boolean,
+): LiveStatus {
   if (!enabled) return 'off';
   if (s === 'pending') return 'live';
   if (s === 'connecting') return started ? 'reconnecting' : 'connecting';
@@ -41,7 +48,11 @@ function statusOf(s: 'idle' | 'connecting' | 'pending' | 'error', enabled: boole
 }
 
 /** Invalidates `keys` whenever the batch stream delivers an event; returns the stream's status. */
-export function useBatchLive(batchId: string | null, keys: () => QueryKey[], onEvent?: (type: string, jobId: string | null) => void): LiveStatus {
+export function useBatchLive(
+  batchId: string | null,
+  keys: () => QueryKey[],
+  onEvent?: (type: string, jobId: string | null) => void,
+): LiveStatus {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [started, setStarted] = useState(false);
@@ -92,7 +103,15 @@ export function useJobLive(jobId: string | null, keys: () => QueryKey[]): LiveSt
 }
 
 /** One batch stream as a component, so a page can follow a variable list of batches. */
-function BatchStream({ batchId, keys, onStatus }: { batchId: string; keys: () => QueryKey[]; onStatus: (id: string, s: LiveStatus) => void }) {
+function BatchStream({
+  batchId,
+  keys,
+  onStatus,
+}: {
+  batchId: string;
+  keys: () => QueryKey[];
+  onStatus: (id: string, s: LiveStatus) => void;
+}) {
   const status = useBatchLive(batchId, keys);
   useEffect(() => onStatus(batchId, status), [batchId, status, onStatus]);
   useEffect(() => () => onStatus(batchId, 'off'), [batchId, onStatus]);
@@ -100,23 +119,43 @@ function BatchStream({ batchId, keys, onStatus }: { batchId: string; keys: () =>
 }
 
 /** Follows up to MAX_STREAMS batches; returns the element to render and the combined status. */
-export function useBatchStreams(batchIds: readonly string[], keys: () => QueryKey[]): { element: ReactNode; status: LiveStatus; following: number } {
+export function useBatchStreams(
+  batchIds: readonly string[],
+  keys: () => QueryKey[],
+): { element: ReactNode; status: LiveStatus; following: number } {
   const ids = useMemo(() => [...new Set(batchIds)].slice(0, MAX_STREAMS), [batchIds]);
   const [statuses, setStatuses] = useState<Record<string, LiveStatus>>({});
-  const onStatus = useMemo(() => (id: string, s: LiveStatus) => setStatuses((prev) => (prev[id] === s ? prev : { ...prev, [id]: s })), []);
+  const onStatus = useMemo(
+    () => (id: string, s: LiveStatus) =>
+      setStatuses((prev) => (prev[id] === s ? prev : { ...prev, [id]: s })),
+    [],
+  );
   const keysRef = useRef(keys);
   keysRef.current = keys;
   const stableKeys = useMemo(() => () => keysRef.current(), []);
   const current = ids.map((id) => statuses[id] ?? 'connecting');
-  const status: LiveStatus = ids.length === 0 ? 'off' : current.includes('reconnecting') ? 'reconnecting' : current.includes('connecting') ? 'connecting' : 'live';
-  const element = ids.map((id) => <BatchStream key={id} batchId={id} keys={stableKeys} onStatus={onStatus} />);
+  const status: LiveStatus =
+    ids.length === 0
+      ? 'off'
+      : current.includes('reconnecting')
+        ? 'reconnecting'
+        : current.includes('connecting')
+          ? 'connecting'
+          : 'live';
+  const element = ids.map((id) => (
+    <BatchStream key={id} batchId={id} keys={stableKeys} onStatus={onStatus} />
+  ));
   return { element, status, following: ids.length };
 }
 
 const LIVE_TEXT: Record<LiveStatus, { label: string; color: string; help: string }> = {
   live: { label: 'Live', color: 'green', help: 'Changes appear as they happen.' },
   connecting: { label: 'Connecting…', color: 'gray', help: 'Opening the live stream.' },
-  reconnecting: { label: 'Reconnecting…', color: 'yellow', help: 'The live stream dropped; it reconnects and resumes where it stopped.' },
+  reconnecting: {
+    label: 'Reconnecting…',
+    color: 'yellow',
+    help: 'The live stream dropped; it reconnects and resumes where it stopped.',
+  },
   off: { label: 'Not live', color: 'gray', help: 'Nothing here is running, so there is nothing to follow.' },
 };
 
@@ -124,7 +163,14 @@ export function LiveIndicator({ status, note }: { status: LiveStatus; note?: str
   const t = LIVE_TEXT[status];
   return (
     <Tooltip label={note ? `${t.help} ${note}` : t.help} withArrow>
-      <Badge variant="dot" color={t.color} role="status" aria-live="polite" aria-label={`Live updates: ${t.label}`} data-live={status}>
+      <Badge
+        variant="dot"
+        color={t.color}
+        role="status"
+        aria-live="polite"
+        aria-label={`Live updates: ${t.label}`}
+        data-live={status}
+      >
         {t.label}
       </Badge>
     </Tooltip>

@@ -7,7 +7,8 @@ export function notifyDone(title: string, message?: string) {
 }
 
 export function notifyFailed(title: string) {
-  return (error: unknown) => notifications.show({ color: 'red', title, message: messageOf(error), autoClose: 10_000 });
+  return (error: unknown) =>
+    notifications.show({ color: 'red', title, message: messageOf(error), autoClose: 10_000 });
 }
 
 /** Bulk review commands answer per job: one refusal does not stop the others. */
@@ -17,7 +18,11 @@ export interface BulkResult {
   refused: number;
 }
 
-export function notifyBulk(title: string, result: BulkResult, names: (jobId: string) => string = (id) => id.slice(0, 8)) {
+export function notifyBulk(
+  title: string,
+  result: BulkResult,
+  names: (jobId: string) => string = (id) => id.slice(0, 8),
+) {
   const refused = result.results.filter((r) => !r.ok);
   notifications.show({
     color: refused.length ? (result.applied ? 'yellow' : 'red') : 'green',

@@ -1,7 +1,16 @@
 // The Mantine theme: default components, visible focus for keyboard users, and colours that meet WCAG AA contrast:
 // filled variants pick black or white text by luminance (autoContrast), light/outline/subtle variants use a darkened
 // shade 9 for text, since Mantine's default shade 6 on a light tint is about 2–3:1.
-import { Modal, NavLink, createTheme, darken, defaultVariantColorsResolver, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
+import {
+  Modal,
+  NavLink,
+  createTheme,
+  darken,
+  defaultVariantColorsResolver,
+  parseThemeColor,
+  type CSSVariablesResolver,
+  type VariantColorsResolver,
+} from '@mantine/core';
 
 const variantColorResolver: VariantColorsResolver = (input) => {
   const colours = defaultVariantColorsResolver(input);
@@ -9,7 +18,12 @@ const variantColorResolver: VariantColorsResolver = (input) => {
   const palette = parsed.isThemeColor ? input.theme.colors[parsed.color] : undefined;
   if (palette && ['light', 'outline', 'subtle', 'transparent'].includes(input.variant)) {
     const strong = darken(palette[9], 0.25);
-    return { ...colours, color: strong, hoverColor: strong, ...(input.variant === 'outline' ? { border: `1px solid ${strong}` } : {}) };
+    return {
+      ...colours,
+      color: strong,
+      hoverColor: strong,
+      ...(input.variant === 'outline' ? { border: `1px solid ${strong}` } : {}),
+    };
   }
   return colours;
 };

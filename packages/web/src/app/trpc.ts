@@ -2,7 +2,14 @@
 // reconnects by itself and resumes from the last tracked() id). The bearer token is read per request, so signing in
 // or out needs no new client.
 import { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+} from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@regbatch/server';
@@ -55,7 +62,12 @@ export function createQueryClient(onUnauthorized: () => void) {
     },
   });
   client.getQueryCache().subscribe((event) => {
-    if (event.type === 'updated' && event.action.type === 'error' && errorCode(event.action.error) === 'UNAUTHORIZED') onUnauthorized();
+    if (
+      event.type === 'updated' &&
+      event.action.type === 'error' &&
+      errorCode(event.action.error) === 'UNAUTHORIZED'
+    )
+      onUnauthorized();
   });
   return client;
 }
@@ -66,7 +78,10 @@ export function errorCode(error: unknown): string | null {
 }
 
 function isClientError(error: unknown): boolean {
-  const status = error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+  const status =
+    error instanceof TRPCClientError
+      ? (error.data as { httpStatus?: number } | undefined)?.httpStatus
+      : undefined;
   return status !== undefined && status >= 400 && status < 500;
 }
 
@@ -81,7 +96,8 @@ export function fieldErrorsOf(error: unknown): Record<string, string[]> {
 
 export function messageOf(error: unknown): string {
   if (error instanceof TRPCClientError) {
-    if (error.message === 'Failed to fetch' || /NetworkError|fetch failed/i.test(error.message)) return 'The server cannot be reached. Check that `regbatch serve` is running.';
+    if (error.message === 'Failed to fetch' || /NetworkError|fetch failed/i.test(error.message))
+      return 'The server cannot be reached. Check that `regbatch serve` is running.';
     return error.message;
   }
   if (error instanceof Error) return error.message;

@@ -24,7 +24,13 @@ export function ConfirmButton({
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button color={color} variant="light" {...buttonProps} onClick={() => setOpen(true)} loading={loading ?? false}>
+      <Button
+        color={color}
+        variant="light"
+        {...buttonProps}
+        onClick={() => setOpen(true)}
+        loading={loading ?? false}
+      >
         {children}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={title}>

@@ -1,6 +1,14 @@
 // Tables of the app: @tanstack/react-table for the column model and (server-side) sorting, Mantine's Table to draw.
 // Sortable headers are buttons with aria-sort, so sorting works from the keyboard and is announced.
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type OnChangeFn, type Row } from '@tanstack/react-table';
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type SortingState,
+  type OnChangeFn,
+  type Row,
+} from '@tanstack/react-table';
 import { Table, UnstyledButton, Group, Text, VisuallyHidden } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
 
@@ -16,7 +24,15 @@ export interface DataTableProps<T> {
   minWidth?: number;
 }
 
-export function DataTable<T>({ data, columns, caption, getRowId, sorting, onSortingChange, rowProps }: DataTableProps<T>) {
+export function DataTable<T>({
+  data,
+  columns,
+  caption,
+  getRowId,
+  sorting,
+  onSortingChange,
+  rowProps,
+}: DataTableProps<T>) {
   const table = useReactTable({
     data,
     columns,
@@ -37,22 +53,41 @@ export function DataTable<T>({ data, columns, caption, getRowId, sorting, onSort
             {group.headers.map((header) => {
               const sorted = header.column.getIsSorted();
               const canSort = header.column.getCanSort();
-              const label = header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext());
+              const label = header.isPlaceholder
+                ? null
+                : flexRender(header.column.columnDef.header, header.getContext());
               const width = header.column.columnDef.size !== 150 ? header.column.columnDef.size : undefined;
               return (
                 <Table.Th
                   key={header.id}
                   scope="col"
-                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : canSort ? 'none' : undefined}
+                  aria-sort={
+                    sorted === 'asc'
+                      ? 'ascending'
+                      : sorted === 'desc'
+                        ? 'descending'
+                        : canSort
+                          ? 'none'
+                          : undefined
+                  }
                   style={width ? { width } : undefined}
                 >
                   {canSort ? (
-                    <UnstyledButton onClick={header.column.getToggleSortingHandler()} aria-label={`Sort by ${String(header.column.columnDef.meta ?? header.id)}`}>
+                    <UnstyledButton
+                      onClick={header.column.getToggleSortingHandler()}
+                      aria-label={`Sort by ${String(header.column.columnDef.meta ?? header.id)}`}
+                    >
                       <Group gap={4} wrap="nowrap">
                         <Text fw={700} size="sm">
                           {label}
                         </Text>
-                        {sorted === 'asc' ? <IconArrowUp size={14} aria-hidden="true" /> : sorted === 'desc' ? <IconArrowDown size={14} aria-hidden="true" /> : <IconArrowsSort size={14} aria-hidden="true" />}
+                        {sorted === 'asc' ? (
+                          <IconArrowUp size={14} aria-hidden="true" />
+                        ) : sorted === 'desc' ? (
+                          <IconArrowDown size={14} aria-hidden="true" />
+                        ) : (
+                          <IconArrowsSort size={14} aria-hidden="true" />
+                        )}
                       </Group>
                     </UnstyledButton>
                   ) : (

@@ -33,7 +33,21 @@ export function activeStateIds(value: unknown, rootId = JOB_DEFINITION.id): Set<
 }
 
 interface Drawn {
-  nodes: { id: string; key: string; x: number; y: number; w: number; h: number; compound: boolean; parallel: boolean; final: boolean; description: string | null; tags: string[]; depth: number; folded: StateDefinitionJson | null }[];
+  nodes: {
+    id: string;
+    key: string;
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+    compound: boolean;
+    parallel: boolean;
+    final: boolean;
+    description: string | null;
+    tags: string[];
+    depth: number;
+    folded: StateDefinitionJson | null;
+  }[];
   edges: { id: string; points: { x: number; y: number }[]; events: string[] }[];
   width: number;
   height: number;
@@ -55,10 +69,14 @@ async function layout(def: StateDefinitionJson, maxDepth: number): Promise<Drawn
     if (fold) mark(node);
     else visible.set(node.id, node.id);
     meta.set(node.id, { def: node, depth, folded: fold });
-    if (fold || node.states.length === 0) return { id: node.id, ...nodeSize(fold ? `${node.key} · running` : node.key) };
+    if (fold || node.states.length === 0)
+      return { id: node.id, ...nodeSize(fold ? `${node.key} · running` : node.key) };
     return {
       id: node.id,
-      layoutOptions: { 'elk.padding': '[top=30,left=12,bottom=12,right=12]', 'elk.direction': node.type === 'parallel' ? 'RIGHT' : 'DOWN' },
+      layoutOptions: {
+        'elk.padding': '[top=30,left=12,bottom=12,right=12]',
+        'elk.direction': node.type === 'parallel' ? 'RIGHT' : 'DOWN',
+      },
       children: node.states.map((s) => toElk(s, depth + 1)),
     };
   };
@@ -157,7 +175,10 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
     };
   }, [depth]);
   const active = useMemo(() => activeStateIds(value), [value]);
-  const activeLeaves = useMemo(() => [...active].filter((id) => !drawn || drawn.nodes.some((n) => n.id === id && !n.compound)), [active, drawn]);
+  const activeLeaves = useMemo(
+    () => [...active].filter((id) => !drawn || drawn.nodes.some((n) => n.id === id && !n.compound)),
+    [active, drawn],
+  );
   const hovered = drawn?.nodes.find((n) => n.id === hover) ?? null;
 
   return (
@@ -179,12 +200,16 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
           />
         </Group>
         <Text size="sm" aria-live="polite" data-testid="statechart-current">
-          Current: {value === null || value === undefined ? 'no machine snapshot (read-only job)' : activeLeaves.map((id) => id.replace(`${JOB_DEFINITION.id}.`, '')).join(', ') || '—'}
+          Current:{' '}
+          {value === null || value === undefined
+            ? 'no machine snapshot (read-only job)'
+            : activeLeaves.map((id) => id.replace(`${JOB_DEFINITION.id}.`, '')).join(', ') || '—'}
         </Text>
         <Text size="sm" c="dimmed" mih={40} aria-live="polite">
           {hovered ? (
             <>
-              <b>{hovered.id.replace(`${JOB_DEFINITION.id}.`, '') || hovered.key}</b>: {hovered.description ?? 'no description'}
+              <b>{hovered.id.replace(`${JOB_DEFINITION.id}.`, '') || hovered.key}</b>:{' '}
+              {hovered.description ?? 'no description'}
               {hovered.tags.length ? ` (tags: ${hovered.tags.join(', ')})` : ''}
             </>
           ) : (
@@ -209,7 +234,15 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
               style={{ display: 'block', fontFamily: 'var(--mantine-font-family)' }}
             >
               <defs>
-                <marker id="rb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                <marker
+                  id="rb-arrow"
+                  viewBox="0 0 10 10"
+                  refX="9"
+                  refY="5"
+                  markerWidth="6"
+                  markerHeight="6"
+                  orient="auto-start-reverse"
+                >
                   <path d="M 0 0 L 10 5 L 0 10 z" fill="#868e96" />
                 </marker>
               </defs>
@@ -238,7 +271,13 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
                         strokeWidth={on ? 2 : 1}
                         strokeDasharray={n.parallel ? '6 4' : undefined}
                       />
-                      <text x={n.x + 10} y={n.y + 19} fontSize={12} fontWeight={600} fill={on ? '#364fc7' : '#495057'}>
+                      <text
+                        x={n.x + 10}
+                        y={n.y + 19}
+                        fontSize={12}
+                        fontWeight={600}
+                        fill={on ? '#364fc7' : '#495057'}
+                      >
                         {n.key}
                         {n.parallel ? ' (parallel)' : ''}
                       </text>
@@ -274,7 +313,9 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
                       data-active={on ? 'true' : 'false'}
                       tabIndex={n.description ? 0 : undefined}
                       role={n.description ? 'img' : undefined}
-                      aria-label={n.description ? `${n.key}${on ? ' (current)' : ''}: ${n.description}` : undefined}
+                      aria-label={
+                        n.description ? `${n.key}${on ? ' (current)' : ''}: ${n.description}` : undefined
+                      }
                       onMouseEnter={() => setHover(n.id)}
                       onMouseLeave={() => setHover((h) => (h === n.id ? null : h))}
                       onFocus={() => setHover(n.id)}
@@ -291,7 +332,13 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
                         stroke={on ? '#1c2a8a' : waits ? '#e8590c' : '#ced4da'}
                         strokeWidth={on ? 2.5 : n.final ? 2 : 1}
                       />
-                      <text x={n.x + n.w / 2} y={n.y + n.h / 2 + 4} fontSize={11} textAnchor="middle" fill={on ? '#fff' : '#212529'}>
+                      <text
+                        x={n.x + n.w / 2}
+                        y={n.y + n.h / 2 + 4}
+                        fontSize={11}
+                        textAnchor="middle"
+                        fill={on ? '#fff' : '#212529'}
+                      >
                         {label.length > 40 ? `${label.slice(0, 38)}…` : label}
                       </text>
                     </g>
@@ -301,7 +348,8 @@ export function Statechart({ value, title = 'Live statechart' }: { value: unknow
           </ScrollArea>
         )}
         <Text size="xs" c="dimmed">
-          Blue: current state. Orange: waits for a person. Dashed boxes run their children in parallel (step 6&apos;s sub-steps).
+          Blue: current state. Orange: waits for a person. Dashed boxes run their children in parallel (step
+          6&apos;s sub-steps).
         </Text>
       </Stack>
     </Paper>

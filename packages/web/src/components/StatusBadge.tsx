@@ -25,7 +25,12 @@ export function statusLabel(status: string): string {
 
 export function StatusBadge({ status, size = 'sm' }: { status: string; size?: 'xs' | 'sm' | 'md' }) {
   return (
-    <Badge color={COLOURS[status] ?? 'gray'} variant={status === 'cancelled' ? 'outline' : 'light'} size={size} data-status={status}>
+    <Badge
+      color={COLOURS[status] ?? 'gray'}
+      variant={status === 'cancelled' ? 'outline' : 'light'}
+      size={size}
+      data-status={status}
+    >
       {statusLabel(status)}
     </Badge>
   );

@@ -15,7 +15,9 @@ const FILL: Record<string, string> = {
 
 /** `steps` maps "step_1".."step_6" to a status. */
 export function StepDots({ steps, label }: { steps: Record<string, string | undefined>; label: string }) {
-  const words = STEPS.map((s) => `step ${s.number} ${statusLabel(steps[`step_${s.number}`] ?? 'pending')}`).join(', ');
+  const words = STEPS.map(
+    (s) => `step ${s.number} ${statusLabel(steps[`step_${s.number}`] ?? 'pending')}`,
+  ).join(', ');
   return (
     <Group gap={4} wrap="nowrap" role="img" aria-label={`${label}: ${words}`}>
       {STEPS.map((s) => {
@@ -25,7 +27,11 @@ export function StepDots({ steps, label }: { steps: Record<string, string | unde
             <Box
               w={22}
               h={10}
-              style={{ borderRadius: 3, background: FILL[status] ?? FILL.pending, border: '1px solid var(--mantine-color-gray-4)' }}
+              style={{
+                borderRadius: 3,
+                background: FILL[status] ?? FILL.pending,
+                border: '1px solid var(--mantine-color-gray-4)',
+              }}
               {...(status === 'in_progress' ? { className: 'rb-pulse' } : {})}
               data-step={s.number}
               data-status={status}

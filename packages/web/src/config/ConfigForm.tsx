@@ -1,7 +1,26 @@
 // The configuration form of step 5, generated from the shared ExecutionConfigObjectSchema: each section of the
 // schema is a tab, each field an input chosen from its zod type (switches, selects, numbers, text), with colour
 // pickers for colours, opening hours as editable rows, cuisines as tags, passwords masked. Errors sit under their field.
-import { ActionIcon, Button, ColorInput, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Tabs, TagsInput, Text, Textarea, TextInput, Autocomplete, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  ColorInput,
+  Group,
+  NumberInput,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Tabs,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+  Autocomplete,
+  VisuallyHidden,
+} from '@mantine/core';
 import { TimeInput } from '@mantine/dates';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { DAYS, ExecutionConfigObjectSchema, YOLO_PLAN } from '@regbatch/machines';
@@ -24,7 +43,11 @@ const SECTION_LABELS: Record<string, string> = {
 };
 const HIDDEN = new Set(['config_version']);
 const SECRET = new Set(['password', 'onboarding.user_password']);
-const LONG_TEXT = new Set(['settings.custom_head_code', 'settings.custom_body_code', 'settings.seo_description']);
+const LONG_TEXT = new Set([
+  'settings.custom_head_code',
+  'settings.custom_body_code',
+  'settings.seo_description',
+]);
 
 export interface ConfigFormProps {
   value: ConfigDraft;
@@ -36,7 +59,8 @@ export interface ConfigFormProps {
 export function ConfigForm({ value, onChange, errors, idPrefix }: ConfigFormProps) {
   const sections = Object.keys(SHAPE).filter((k) => describeField(SHAPE[k]!).type.kind === 'object');
   const scalars = Object.keys(SHAPE).filter((k) => !sections.includes(k) && !HIDDEN.has(k));
-  const errorIn = (prefix: string) => Object.keys(errors).some((k) => k === prefix || k.startsWith(`${prefix}.`));
+  const errorIn = (prefix: string) =>
+    Object.keys(errors).some((k) => k === prefix || k.startsWith(`${prefix}.`));
   const set = (path: string, v: unknown) => onChange(setPath(value, path, v));
   return (
     <Tabs defaultValue="account" keepMounted>
@@ -54,7 +78,15 @@ export function ConfigForm({ value, onChange, errors, idPrefix }: ConfigFormProp
       <Tabs.Panel value="account" pt="sm">
         <SimpleGrid cols={2} spacing="sm">
           {scalars.map((k) => (
-            <Field key={k} path={k} schema={SHAPE[k]!} value={value} set={set} errors={errors} idPrefix={idPrefix} />
+            <Field
+              key={k}
+              path={k}
+              schema={SHAPE[k]!}
+              value={value}
+              set={set}
+              errors={errors}
+              idPrefix={idPrefix}
+            />
           ))}
         </SimpleGrid>
       </Tabs.Panel>
@@ -65,7 +97,8 @@ export function ConfigForm({ value, onChange, errors, idPrefix }: ConfigFormProp
           return (
             <Tabs.Panel key={s} value={s} pt="sm">
               <Text size="sm" c="dimmed" mb="xs">
-                Each switch enables one sub-step of step 6. A disabled sub-step does not block the ones ordered after it.
+                Each switch enables one sub-step of step 6. A disabled sub-step does not block the ones
+                ordered after it.
               </Text>
               <SimpleGrid cols={3} spacing="xs">
                 {YOLO_PLAN.map((p) => (
@@ -91,7 +124,15 @@ export function ConfigForm({ value, onChange, errors, idPrefix }: ConfigFormProp
             ) : null}
             <SimpleGrid cols={2} spacing="sm">
               {Object.keys(shape).map((k) => (
-                <Field key={k} path={`${s}.${k}`} schema={shape[k]!} value={value} set={set} errors={errors} idPrefix={idPrefix} />
+                <Field
+                  key={k}
+                  path={`${s}.${k}`}
+                  schema={shape[k]!}
+                  value={value}
+                  set={set}
+                  errors={errors}
+                  idPrefix={idPrefix}
+                />
               ))}
             </SimpleGrid>
           </Tabs.Panel>
@@ -137,7 +178,15 @@ function Field({
       />
     );
   }
-  if (key === 'opening_hours') return <OpeningHoursRows id={id} value={Array.isArray(current) ? current : []} onChange={(v) => set(path, v)} error={error} />;
+  if (key === 'opening_hours')
+    return (
+      <OpeningHoursRows
+        id={id}
+        value={Array.isArray(current) ? current : []}
+        onChange={(v) => set(path, v)}
+        error={error}
+      />
+    );
   if (/_colou?r$/.test(key) && info.type.kind === 'string') {
     return (
       <ColorInput
@@ -152,7 +201,14 @@ function Field({
   }
   switch (info.type.kind) {
     case 'boolean':
-      return <Switch {...common} mt="lg" checked={current === true} onChange={(e) => set(path, e.currentTarget.checked)} />;
+      return (
+        <Switch
+          {...common}
+          mt="lg"
+          checked={current === true}
+          onChange={(e) => set(path, e.currentTarget.checked)}
+        />
+      );
     case 'enum':
       return (
         <Select
@@ -177,30 +233,54 @@ function Field({
           />
         );
       }
-      return <TextInput {...common} value={text(current)} onChange={(e) => set(path, e.currentTarget.value)} />;
+      return (
+        <TextInput {...common} value={text(current)} onChange={(e) => set(path, e.currentTarget.value)} />
+      );
     }
     case 'number':
       return (
         <NumberInput
           {...common}
           value={typeof current === 'number' ? current : ''}
-          onChange={(v) => set(path, typeof v === 'number' ? v : v === '' ? (info.nullable ? null : '') : Number(v))}
+          onChange={(v) =>
+            set(path, typeof v === 'number' ? v : v === '' ? (info.nullable ? null : '') : Number(v))
+          }
           allowDecimal={!info.type.integer}
           {...(info.type.min !== undefined ? { min: info.type.min } : {})}
           {...(info.type.max !== undefined ? { max: info.type.max } : {})}
         />
       );
     case 'stringList':
-      return <TagsInput {...common} value={Array.isArray(current) ? current.map(String) : []} onChange={(v) => set(path, v)} />;
+      return (
+        <TagsInput
+          {...common}
+          value={Array.isArray(current) ? current.map(String) : []}
+          onChange={(v) => set(path, v)}
+        />
+      );
     case 'string':
     default:
-      if (LONG_TEXT.has(path)) return <Textarea {...common} autosize minRows={2} maxRows={6} value={text(current)} onChange={(e) => set(path, e.currentTarget.value === '' && info.nullable ? null : e.currentTarget.value)} />;
+      if (LONG_TEXT.has(path))
+        return (
+          <Textarea
+            {...common}
+            autosize
+            minRows={2}
+            maxRows={6}
+            value={text(current)}
+            onChange={(e) =>
+              set(path, e.currentTarget.value === '' && info.nullable ? null : e.currentTarget.value)
+            }
+          />
+        );
       return (
         <TextInput
           {...common}
           value={text(current)}
           type={key === 'email' || key.endsWith('_email') ? 'email' : 'text'}
-          onChange={(e) => set(path, e.currentTarget.value === '' && info.nullable ? null : e.currentTarget.value)}
+          onChange={(e) =>
+            set(path, e.currentTarget.value === '' && info.nullable ? null : e.currentTarget.value)
+          }
         />
       );
   }
@@ -212,20 +292,37 @@ interface HoursRow {
   close: string;
 }
 
-function OpeningHoursRows({ id, value, onChange, error }: { id: string; value: HoursRow[]; onChange: (v: HoursRow[]) => void; error: string | undefined }) {
-  const update = (i: number, patch: Partial<HoursRow>) => onChange(value.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+function OpeningHoursRows({
+  id,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  value: HoursRow[];
+  onChange: (v: HoursRow[]) => void;
+  error: string | undefined;
+}) {
+  const update = (i: number, patch: Partial<HoursRow>) =>
+    onChange(value.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <Stack gap={4} style={{ gridColumn: '1 / -1' }} id={id} role="group" aria-labelledby={`${id}-label`}>
       <Group justify="space-between">
         <Text size="sm" fw={500} id={`${id}-label`}>
           Opening hours
         </Text>
-        <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => onChange([...value, { day: 'Monday', open: '11:00', close: '21:00' }])}>
+        <Button
+          size="xs"
+          variant="light"
+          leftSection={<IconPlus size={14} />}
+          onClick={() => onChange([...value, { day: 'Monday', open: '11:00', close: '21:00' }])}
+        >
           Add hours
         </Button>
       </Group>
       <Text size="xs" c="dimmed">
-        One row per day and shift; a closing time at or before the opening time ends after midnight. No rows: the restaurant record&apos;s hours.
+        One row per day and shift; a closing time at or before the opening time ends after midnight. No rows:
+        the restaurant record&apos;s hours.
       </Text>
       {value.length > 0 ? (
         <Table withTableBorder fz="sm">
@@ -243,16 +340,38 @@ function OpeningHoursRows({ id, value, onChange, error }: { id: string; value: H
             {value.map((row, i) => (
               <Table.Tr key={i}>
                 <Table.Td>
-                  <Select aria-label={`Day of row ${i + 1}`} data={[...DAYS]} value={row.day} onChange={(v) => update(i, { day: v ?? row.day })} allowDeselect={false} size="xs" />
+                  <Select
+                    aria-label={`Day of row ${i + 1}`}
+                    data={[...DAYS]}
+                    value={row.day}
+                    onChange={(v) => update(i, { day: v ?? row.day })}
+                    allowDeselect={false}
+                    size="xs"
+                  />
                 </Table.Td>
                 <Table.Td>
-                  <TimeInput aria-label={`Opening time of row ${i + 1}`} value={row.open} onChange={(e) => update(i, { open: e.currentTarget.value })} size="xs" />
+                  <TimeInput
+                    aria-label={`Opening time of row ${i + 1}`}
+                    value={row.open}
+                    onChange={(e) => update(i, { open: e.currentTarget.value })}
+                    size="xs"
+                  />
                 </Table.Td>
                 <Table.Td>
-                  <TimeInput aria-label={`Closing time of row ${i + 1}`} value={row.close} onChange={(e) => update(i, { close: e.currentTarget.value })} size="xs" />
+                  <TimeInput
+                    aria-label={`Closing time of row ${i + 1}`}
+                    value={row.close}
+                    onChange={(e) => update(i, { close: e.currentTarget.value })}
+                    size="xs"
+                  />
                 </Table.Td>
                 <Table.Td>
-                  <ActionIcon variant="subtle" color="red" aria-label={`Remove row ${i + 1}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    aria-label={`Remove row ${i + 1}`}
+                    onClick={() => onChange(value.filter((_, j) => j !== i))}
+                  >
                     <IconTrash size={16} />
                   </ActionIcon>
                 </Table.Td>

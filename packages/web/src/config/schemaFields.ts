@@ -46,7 +46,9 @@ export function describeField(schema: z.ZodType): FieldInfo {
   for (let i = 0; i < 20; i++) {
     const d = def(current);
     if (d.type === 'default' || d.type === 'prefault') {
-      if (defaultValue === undefined) defaultValue = typeof d.defaultValue === 'function' ? (d.defaultValue as () => unknown)() : d.defaultValue;
+      if (defaultValue === undefined)
+        defaultValue =
+          typeof d.defaultValue === 'function' ? (d.defaultValue as () => unknown)() : d.defaultValue;
       current = d.innerType!;
     } else if (d.type === 'nullable' || d.type === 'optional') {
       nullable = true;
@@ -65,7 +67,10 @@ export function describeField(schema: z.ZodType): FieldInfo {
       case 'enum':
         return { kind: 'enum', options: Object.values(d.entries ?? {}) };
       case 'number': {
-        const out: { kind: 'number'; min?: number; max?: number; integer: boolean } = { kind: 'number', integer: false };
+        const out: { kind: 'number'; min?: number; max?: number; integer: boolean } = {
+          kind: 'number',
+          integer: false,
+        };
         for (const c of d.checks ?? []) {
           const cd = c._zod.def;
           if (cd.check === 'greater_than' && cd.value !== undefined) out.min = cd.value;
@@ -101,7 +106,10 @@ export function describeField(schema: z.ZodType): FieldInfo {
 }
 
 export function humanise(key: string): string {
-  const words = key.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = key
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -124,7 +132,9 @@ export function setPath<T>(obj: T, path: string, value: unknown): T {
 }
 
 /** zod issues → { "settings.primary_color": "message" } for the form. */
-export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+export function issuesToErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join('.') || '_';

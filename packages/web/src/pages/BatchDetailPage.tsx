@@ -3,9 +3,30 @@
 // and the heatmap of jobs per job-machine state with time in state. Live through the batch's SSE stream.
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Anchor, Badge, Button, Card, Group, Pagination, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Pagination,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconDownload, IconPlayerPause, IconPlayerPlay, IconX } from '@tabler/icons-react';
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type UseQueryResult,
+} from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { STEPS } from '@regbatch/machines';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '../app/trpc';
@@ -36,9 +57,16 @@ export function BatchDetailPage() {
     batchId,
     limit: PAGE,
     offset: (page - 1) * PAGE,
-    ...(statusFilter !== 'all' ? { status: statusFilter as Job['status'] & ('pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'skipped') } : {}),
+    ...(statusFilter !== 'all'
+      ? {
+          status: statusFilter as Job['status'] &
+            ('pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'skipped'),
+        }
+      : {}),
   };
-  const jobs = useQuery(trpc.jobs.list.queryOptions(jobsInput, { placeholderData: keepPreviousData, enabled: batch.isSuccess }));
+  const jobs = useQuery(
+    trpc.jobs.list.queryOptions(jobsInput, { placeholderData: keepPreviousData, enabled: batch.isSuccess }),
+  );
   const heat = useQuery(trpc.batches.stateCounts.queryOptions({ batchId }, { enabled: batch.isSuccess }));
   const live = useBatchLive(batch.isSuccess && !batch.data.readOnly ? batchId : null, () => [
     trpc.batches.get.queryKey({ batchId }),
@@ -47,7 +75,14 @@ export function BatchDetailPage() {
   ]);
 
   if (batch.isPending) return <LoadingState label="Loading the batch…" />;
-  if (batch.isError) return <ErrorState title="The batch could not be loaded" error={batch.error} onRetry={() => void batch.refetch()} />;
+  if (batch.isError)
+    return (
+      <ErrorState
+        title="The batch could not be loaded"
+        error={batch.error}
+        onRetry={() => void batch.refetch()}
+      />
+    );
   const b = batch.data;
 
   return (
@@ -92,20 +127,34 @@ export function BatchDetailPage() {
                 setStatusFilter(v);
                 setPage(1);
               }}
-              data={['all', 'pending', 'in_progress', 'completed', 'failed', 'cancelled'].map((s) => ({ value: s, label: s === 'all' ? 'All' : statusLabel(s) }))}
+              data={['all', 'pending', 'in_progress', 'completed', 'failed', 'cancelled'].map((s) => ({
+                value: s,
+                label: s === 'all' ? 'All' : statusLabel(s),
+              }))}
             />
           </Group>
           {jobs.isPending ? (
             <LoadingState label="Loading restaurants…" />
           ) : jobs.isError ? (
-            <ErrorState title="Restaurants could not be loaded" error={jobs.error} onRetry={() => void jobs.refetch()} />
+            <ErrorState
+              title="Restaurants could not be loaded"
+              error={jobs.error}
+              onRetry={() => void jobs.refetch()}
+            />
           ) : jobs.data.items.length === 0 ? (
-            <EmptyState title="No restaurants here">{statusFilter === 'all' ? 'This batch has no restaurants.' : 'No restaurant has this status.'}</EmptyState>
+            <EmptyState title="No restaurants here">
+              {statusFilter === 'all' ? 'This batch has no restaurants.' : 'No restaurant has this status.'}
+            </EmptyState>
           ) : (
             <>
               <JobsTable jobs={jobs.data.items} batch={b} />
               {jobs.data.total > PAGE ? (
-                <Pagination total={Math.ceil(jobs.data.total / PAGE)} value={page} onChange={setPage} aria-label="Pages of restaurants" />
+                <Pagination
+                  total={Math.ceil(jobs.data.total / PAGE)}
+                  value={page}
+                  onChange={setPage}
+                  aria-label="Pages of restaurants"
+                />
               ) : null}
             </>
           )}
@@ -125,10 +174,30 @@ function BatchActions({ batch }: { batch: Batch }) {
     void queryClient.invalidateQueries({ queryKey: trpc.batches.get.queryKey({ batchId: batch.id }) });
     void queryClient.invalidateQueries({ queryKey: trpc.batches.list.queryKey() });
   };
-  const start = useMutation(trpc.batches.start.mutationOptions({ onSuccess: () => (notifyDone('Batch started'), refresh()), onError: notifyFailed('The batch did not start') }));
-  const pause = useMutation(trpc.batches.pause.mutationOptions({ onSuccess: () => (notifyDone('Batch paused', 'Running tasks finish; no new task starts.'), refresh()), onError: notifyFailed('The batch was not paused') }));
-  const resume = useMutation(trpc.batches.resume.mutationOptions({ onSuccess: () => (notifyDone('Batch resumed'), refresh()), onError: notifyFailed('The batch was not resumed') }));
-  const cancel = useMutation(trpc.batches.cancel.mutationOptions({ onSuccess: () => (notifyDone('Batch cancelled'), refresh()), onError: notifyFailed('The batch was not cancelled') }));
+  const start = useMutation(
+    trpc.batches.start.mutationOptions({
+      onSuccess: () => (notifyDone('Batch started'), refresh()),
+      onError: notifyFailed('The batch did not start'),
+    }),
+  );
+  const pause = useMutation(
+    trpc.batches.pause.mutationOptions({
+      onSuccess: () => (notifyDone('Batch paused', 'Running tasks finish; no new task starts.'), refresh()),
+      onError: notifyFailed('The batch was not paused'),
+    }),
+  );
+  const resume = useMutation(
+    trpc.batches.resume.mutationOptions({
+      onSuccess: () => (notifyDone('Batch resumed'), refresh()),
+      onError: notifyFailed('The batch was not resumed'),
+    }),
+  );
+  const cancel = useMutation(
+    trpc.batches.cancel.mutationOptions({
+      onSuccess: () => (notifyDone('Batch cancelled'), refresh()),
+      onError: notifyFailed('The batch was not cancelled'),
+    }),
+  );
   const [exporting, setExporting] = useState(false);
   if (batch.readOnly) return null;
   const unfinished = !FINAL.has(batch.status);
@@ -154,21 +223,40 @@ function BatchActions({ batch }: { batch: Batch }) {
   return (
     <Group gap="xs">
       {canStart ? (
-        <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => start.mutate({ batchId: batch.id })} loading={start.isPending}>
+        <Button
+          leftSection={<IconPlayerPlay size={16} />}
+          onClick={() => start.mutate({ batchId: batch.id })}
+          loading={start.isPending}
+        >
           Start batch
         </Button>
       ) : null}
       {unfinished && !canStart && !batch.paused ? (
-        <Button variant="default" leftSection={<IconPlayerPause size={16} />} onClick={() => pause.mutate({ batchId: batch.id })} loading={pause.isPending}>
+        <Button
+          variant="default"
+          leftSection={<IconPlayerPause size={16} />}
+          onClick={() => pause.mutate({ batchId: batch.id })}
+          loading={pause.isPending}
+        >
           Pause
         </Button>
       ) : null}
       {unfinished && batch.paused ? (
-        <Button variant="default" leftSection={<IconPlayerPlay size={16} />} onClick={() => resume.mutate({ batchId: batch.id })} loading={resume.isPending}>
+        <Button
+          variant="default"
+          leftSection={<IconPlayerPlay size={16} />}
+          onClick={() => resume.mutate({ batchId: batch.id })}
+          loading={resume.isPending}
+        >
           Resume
         </Button>
       ) : null}
-      <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => void exportCsv()} loading={exporting}>
+      <Button
+        variant="default"
+        leftSection={<IconDownload size={16} />}
+        onClick={() => void exportCsv()}
+        loading={exporting}
+      >
         Export CSV
       </Button>
       {unfinished && isAdmin(me) ? (
@@ -218,7 +306,13 @@ function ProgressCard({ batch }: { batch: Batch }) {
               waiting for a person
             </Text>
             {batch.pendingReviews > 0 ? (
-              <Anchor component={Link} to={`/reviews?batch=${batch.id}`} fw={700} size="lg" data-count="reviews">
+              <Anchor
+                component={Link}
+                to={`/reviews?batch=${batch.id}`}
+                fw={700}
+                size="lg"
+                data-count="reviews"
+              >
                 {batch.pendingReviews}
               </Anchor>
             ) : (
@@ -232,7 +326,15 @@ function ProgressCard({ batch }: { batch: Batch }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Step</Table.Th>
-              {['pending', 'in_progress', 'action_required', 'retrying', 'completed', 'failed', 'skipped'].map((s) => (
+              {[
+                'pending',
+                'in_progress',
+                'action_required',
+                'retrying',
+                'completed',
+                'failed',
+                'skipped',
+              ].map((s) => (
                 <Table.Th key={s}>{statusLabel(s)}</Table.Th>
               ))}
             </Table.Tr>
@@ -241,11 +343,26 @@ function ProgressCard({ batch }: { batch: Batch }) {
             {STEPS.map((s) => {
               const counts = batch.stepSummary[`step_${s.number}`] ?? {};
               return (
-                <Table.Tr key={s.number} style={batch.stepRequiringAction === s.number ? { background: 'var(--mantine-color-orange-0)' } : undefined}>
+                <Table.Tr
+                  key={s.number}
+                  style={
+                    batch.stepRequiringAction === s.number
+                      ? { background: 'var(--mantine-color-orange-0)' }
+                      : undefined
+                  }
+                >
                   <Table.Th scope="row" fw={500}>
                     {s.number}. {s.name}
                   </Table.Th>
-                  {['pending', 'in_progress', 'action_required', 'retrying', 'completed', 'failed', 'skipped'].map((st) => (
+                  {[
+                    'pending',
+                    'in_progress',
+                    'action_required',
+                    'retrying',
+                    'completed',
+                    'failed',
+                    'skipped',
+                  ].map((st) => (
                     <Table.Td key={st}>{counts[st] ?? 0}</Table.Td>
                   ))}
                 </Table.Tr>
@@ -267,7 +384,10 @@ function estimate(batch: Batch, finished: number): string {
   const elapsed = Date.now() - new Date(batch.startedAt).getTime();
   const remaining = Math.max(0, total - finished);
   const ms = (elapsed / finished) * remaining;
-  const waiting = batch.pendingReviews > 0 ? ` (plus ${batch.pendingReviews} decision${batch.pendingReviews === 1 ? '' : 's'} waiting for a person)` : '';
+  const waiting =
+    batch.pendingReviews > 0
+      ? ` (plus ${batch.pendingReviews} decision${batch.pendingReviews === 1 ? '' : 's'} waiting for a person)`
+      : '';
   return `ETA ~${formatDuration(ms)} for ${remaining} more, from ${finished} finished${waiting}`;
 }
 
@@ -301,12 +421,21 @@ function JobsTable({ jobs, batch }: { jobs: Job[]; batch: Batch }) {
           </Stack>
         ),
       }),
-      col.accessor('status', { header: 'Status', size: 130, cell: (info) => <StatusBadge status={info.getValue()} /> }),
+      col.accessor('status', {
+        header: 'Status',
+        size: 130,
+        cell: (info) => <StatusBadge status={info.getValue()} />,
+      }),
       col.display({
         id: 'steps',
         header: 'Steps',
         size: 190,
-        cell: (info) => <StepDots steps={info.row.original.steps} label={`Steps of ${info.row.original.restaurant.name ?? 'restaurant'}`} />,
+        cell: (info) => (
+          <StepDots
+            steps={info.row.original.steps}
+            label={`Steps of ${info.row.original.restaurant.name ?? 'restaurant'}`}
+          />
+        ),
       }),
       col.accessor('currentStep', {
         header: 'Now',
@@ -363,7 +492,15 @@ function JobsTable({ jobs, batch }: { jobs: Job[]; batch: Batch }) {
     ],
     [batch.id, cancel],
   );
-  return <DataTable data={jobs} columns={columns} caption="Restaurants of this batch" getRowId={(j) => j.id} rowProps={(row) => ({ 'data-job-id': row.original.id, 'data-status': row.original.status })} />;
+  return (
+    <DataTable
+      data={jobs}
+      columns={columns}
+      caption="Restaurants of this batch"
+      getRowId={(j) => j.id}
+      rowProps={(row) => ({ 'data-job-id': row.original.id, 'data-status': row.original.status })}
+    />
+  );
 }
 
 function Heatmap({ query }: { query: UseQueryResult<RouterOutputs['batches']['stateCounts'], unknown> }) {
@@ -376,7 +513,11 @@ function Heatmap({ query }: { query: UseQueryResult<RouterOutputs['batches']['st
         {query.isPending ? (
           <LoadingState label="Loading states…" />
         ) : query.isError ? (
-          <ErrorState title="States could not be loaded" error={query.error} onRetry={() => void query.refetch()} />
+          <ErrorState
+            title="States could not be loaded"
+            error={query.error}
+            onRetry={() => void query.refetch()}
+          />
         ) : query.data.states.length === 0 ? (
           <EmptyState title="No restaurant has a state yet" />
         ) : (
@@ -403,11 +544,23 @@ function HeatGrid({ data }: { data: RouterOutputs['batches']['stateCounts'] }) {
       <Table.Tbody>
         {data.states.map((s) => (
           <Table.Tr key={s.state} data-state={s.state}>
-            <Table.Th scope="row" fw={400} style={{ fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 }}>
+            <Table.Th
+              scope="row"
+              fw={400}
+              style={{ fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 }}
+            >
               {s.state}
             </Table.Th>
-            <Table.Td style={{ background: `rgba(66, 99, 235, ${(0.12 + 0.6 * (s.count / maxCount)).toFixed(2)})` }}>{s.count}</Table.Td>
-            <Table.Td style={{ background: `rgba(245, 159, 0, ${(0.1 + 0.55 * (s.avgMs / maxMs)).toFixed(2)})` }}>{formatDuration(s.avgMs)}</Table.Td>
+            <Table.Td
+              style={{ background: `rgba(66, 99, 235, ${(0.12 + 0.6 * (s.count / maxCount)).toFixed(2)})` }}
+            >
+              {s.count}
+            </Table.Td>
+            <Table.Td
+              style={{ background: `rgba(245, 159, 0, ${(0.1 + 0.55 * (s.avgMs / maxMs)).toFixed(2)})` }}
+            >
+              {formatDuration(s.avgMs)}
+            </Table.Td>
             <Table.Td>{formatDuration(s.maxMs)}</Table.Td>
           </Table.Tr>
         ))}

@@ -3,7 +3,20 @@
 // upload a leads file, create a batch from the imported restaurants.
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Anchor, Badge, Button, Group, Pagination, Progress, Stack, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Pagination,
+  Progress,
+  Stack,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconSearch, IconUpload } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -60,7 +73,10 @@ export function BatchesPage() {
   const attention = useQuery(trpc.batches.list.queryOptions({ status: 'needs_attention', limit: 1 }));
 
   const live = useBatchStreams(
-    useMemo(() => (list.data?.items ?? []).filter((b) => UNFINISHED.has(b.status)).map((b) => b.id), [list.data]),
+    useMemo(
+      () => (list.data?.items ?? []).filter((b) => UNFINISHED.has(b.status)).map((b) => b.id),
+      [list.data],
+    ),
     () => [trpc.batches.list.queryKey()],
   );
 
@@ -123,7 +139,13 @@ export function BatchesPage() {
         size: 190,
         cell: (info) => {
           const step = STEPS.find((s) => s.number === info.getValue());
-          return step ? <Text size="sm">{`${step.number}. ${step.name}`}</Text> : <Text size="sm" c="dimmed">—</Text>;
+          return step ? (
+            <Text size="sm">{`${step.number}. ${step.name}`}</Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              —
+            </Text>
+          );
         },
       }),
       col.accessor('pendingReviews', {
@@ -164,7 +186,12 @@ export function BatchesPage() {
       <Group justify="space-between">
         <Group gap="sm">
           <Title order={1}>Batches</Title>
-          <LiveIndicator status={live.status} {...(live.following ? { note: `Following ${live.following} running batch(es) on this page.` } : {})} />
+          <LiveIndicator
+            status={live.status}
+            {...(live.following
+              ? { note: `Following ${live.following} running batch(es) on this page.` }
+              : {})}
+          />
         </Group>
         <Group gap="sm">
           <Button variant="default" leftSection={<IconUpload size={16} />} onClick={uploadModal.open}>
@@ -175,7 +202,7 @@ export function BatchesPage() {
           </Button>
         </Group>
       </Group>
-      <Tabs value={tab} onChange={(v) => setParam('tab', v)} >
+      <Tabs value={tab} onChange={(v) => setParam('tab', v)}>
         <Tabs.List aria-label="Batches by status">
           {TABS.map((t) => (
             <Tabs.Tab
@@ -183,7 +210,12 @@ export function BatchesPage() {
               value={t.value}
               rightSection={
                 t.value === 'needs_attention' && attention.data && attention.data.total > 0 ? (
-                  <Badge size="xs" color="orange" circle aria-label={`${attention.data.total} batches need attention`}>
+                  <Badge
+                    size="xs"
+                    color="orange"
+                    circle
+                    aria-label={`${attention.data.total} batches need attention`}
+                  >
                     {attention.data.total}
                   </Badge>
                 ) : null
@@ -197,59 +229,81 @@ export function BatchesPage() {
           t.value === tab ? (
             <Tabs.Panel key={t.value} value={t.value} pt="sm">
               <Stack>
-          <TextInput
-            label="Search batches"
-            placeholder="Batch name"
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              setParam('q', e.currentTarget.value || null);
-            }}
-            maw={360}
-          />
-          {list.isPending ? (
-            <LoadingState label="Loading batches…" />
-          ) : list.isError ? (
-            <ErrorState title="Batches could not be loaded" error={list.error} onRetry={() => void list.refetch()} />
-          ) : list.data.items.length === 0 ? (
-            <EmptyState
-              title={debounced ? `No batch matches “${debounced}”` : tab === 'needs_attention' ? 'Nothing needs your attention' : 'No batches here yet'}
-              action={
-                !debounced && tab !== 'needs_attention' ? (
-                  <Group>
-                    <Button variant="default" onClick={uploadModal.open}>
-                      Upload leads
-                    </Button>
-                    <Button onClick={createModal.open}>Create a batch</Button>
-                  </Group>
-                ) : undefined
-              }
-            >
-              {debounced ? 'Try another name, or another tab.' : 'Import a leads file, then create a batch from its restaurants.'}
-            </EmptyState>
-          ) : (
-            <>
-              <DataTable
-                data={list.data.items}
-                columns={columns}
-                caption="Batches"
-                getRowId={(b) => b.id}
-                sorting={sorting}
-                onSortingChange={(updater) => {
-                  setSorting((old) => (typeof updater === 'function' ? updater(old) : updater));
-                  setParam('page', null);
-                }}
-                rowProps={(row) => ({ 'data-batch-id': row.original.id, 'aria-label': row.original.name })}
-              />
-              <Group justify="space-between">
-                <Text size="sm" c="dimmed" aria-live="polite">
-                  {total} batch{total === 1 ? '' : 'es'}
-                </Text>
-                {pages > 1 ? <Pagination total={pages} value={page} onChange={(p) => setParam('page', String(p))} aria-label="Pages of batches" /> : null}
-              </Group>
-            </>
-          )}
+                <TextInput
+                  label="Search batches"
+                  placeholder="Batch name"
+                  leftSection={<IconSearch size={16} />}
+                  value={search}
+                  onChange={(e) => {
+                    setSearch(e.currentTarget.value);
+                    setParam('q', e.currentTarget.value || null);
+                  }}
+                  maw={360}
+                />
+                {list.isPending ? (
+                  <LoadingState label="Loading batches…" />
+                ) : list.isError ? (
+                  <ErrorState
+                    title="Batches could not be loaded"
+                    error={list.error}
+                    onRetry={() => void list.refetch()}
+                  />
+                ) : list.data.items.length === 0 ? (
+                  <EmptyState
+                    title={
+                      debounced
+                        ? `No batch matches “${debounced}”`
+                        : tab === 'needs_attention'
+                          ? 'Nothing needs your attention'
+                          : 'No batches here yet'
+                    }
+                    action={
+                      !debounced && tab !== 'needs_attention' ? (
+                        <Group>
+                          <Button variant="default" onClick={uploadModal.open}>
+                            Upload leads
+                          </Button>
+                          <Button onClick={createModal.open}>Create a batch</Button>
+                        </Group>
+                      ) : undefined
+                    }
+                  >
+                    {debounced
+                      ? 'Try another name, or another tab.'
+                      : 'Import a leads file, then create a batch from its restaurants.'}
+                  </EmptyState>
+                ) : (
+                  <>
+                    <DataTable
+                      data={list.data.items}
+                      columns={columns}
+                      caption="Batches"
+                      getRowId={(b) => b.id}
+                      sorting={sorting}
+                      onSortingChange={(updater) => {
+                        setSorting((old) => (typeof updater === 'function' ? updater(old) : updater));
+                        setParam('page', null);
+                      }}
+                      rowProps={(row) => ({
+                        'data-batch-id': row.original.id,
+                        'aria-label': row.original.name,
+                      })}
+                    />
+                    <Group justify="space-between">
+                      <Text size="sm" c="dimmed" aria-live="polite">
+                        {total} batch{total === 1 ? '' : 'es'}
+                      </Text>
+                      {pages > 1 ? (
+                        <Pagination
+                          total={pages}
+                          value={page}
+                          onChange={(p) => setParam('page', String(p))}
+                          aria-label="Pages of batches"
+                        />
+                      ) : null}
+                    </Group>
+                  </>
+                )}
               </Stack>
             </Tabs.Panel>
           ) : (
@@ -263,18 +317,31 @@ export function BatchesPage() {
   );
 }
 
-export function BatchProgress({ batch }: { batch: Pick<Batch, 'totalRestaurants' | 'completedRestaurants' | 'failedRestaurants'> }) {
+export function BatchProgress({
+  batch,
+}: {
+  batch: Pick<Batch, 'totalRestaurants' | 'completedRestaurants' | 'failedRestaurants'>;
+}) {
   const total = Math.max(batch.totalRestaurants, 1);
   const done = (batch.completedRestaurants / total) * 100;
   const failed = (batch.failedRestaurants / total) * 100;
   return (
     <Stack gap={4}>
       <Progress.Root size="md">
-        <Progress.Section value={done} color="green" aria-label={`${batch.completedRestaurants} of ${batch.totalRestaurants} completed`} />
-        <Progress.Section value={failed} color="red" aria-label={`${batch.failedRestaurants} of ${batch.totalRestaurants} failed`} />
+        <Progress.Section
+          value={done}
+          color="green"
+          aria-label={`${batch.completedRestaurants} of ${batch.totalRestaurants} completed`}
+        />
+        <Progress.Section
+          value={failed}
+          color="red"
+          aria-label={`${batch.failedRestaurants} of ${batch.totalRestaurants} failed`}
+        />
       </Progress.Root>
       <Text size="xs">
-        {batch.completedRestaurants} completed · {batch.failedRestaurants} failed · {batch.totalRestaurants} total
+        {batch.completedRestaurants} completed · {batch.failedRestaurants} failed · {batch.totalRestaurants}{' '}
+        total
       </Text>
     </Stack>
   );

@@ -2,7 +2,20 @@
 // as a draft (restaurants can still change) or create ready to start / start at once.
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button, Checkbox, Group, Modal, Pagination, Radio, SegmentedControl, Stack, Table, Text, TextInput, ScrollArea } from '@mantine/core';
+import {
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Pagination,
+  Radio,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  ScrollArea,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -19,7 +32,15 @@ interface Values {
   config: 'never' | 'defaults';
 }
 
-export function CreateBatchModal({ opened, onClose, initialSelection }: { opened: boolean; onClose: () => void; initialSelection?: string[] }) {
+export function CreateBatchModal({
+  opened,
+  onClose,
+  initialSelection,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  initialSelection?: string[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -28,12 +49,22 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
   const [debounced] = useDebouncedValue(search.trim(), 250);
   const [page, setPage] = useState(1);
   const form = useForm<Values>({
-    initialValues: { name: `Batch ${new Date().toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}`, mode: 'parallel', select: 'never', config: 'never' },
+    initialValues: {
+      name: `Batch ${new Date().toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}`,
+      mode: 'parallel',
+      select: 'never',
+      config: 'never',
+    },
     validate: { name: (v) => (v.trim() ? null : 'a batch needs a name') },
   });
   const restaurants = useQuery(
     trpc.restaurants.list.queryOptions(
-      { availableOnly: true, limit: PAGE, offset: (page - 1) * PAGE, ...(debounced ? { search: debounced } : {}) },
+      {
+        availableOnly: true,
+        limit: PAGE,
+        offset: (page - 1) * PAGE,
+        ...(debounced ? { search: debounced } : {}),
+      },
       { enabled: opened, placeholderData: keepPreviousData },
     ),
   );
@@ -43,7 +74,11 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
       onSuccess: (data, vars) => {
         void queryClient.invalidateQueries({ queryKey: trpc.batches.list.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.restaurants.list.queryKey() });
-        notifications.show({ color: 'green', title: 'Batch created', message: `${data.jobIds.length} restaurants${data.started ? ', started' : vars.draft ? ', saved as draft' : ''}.` });
+        notifications.show({
+          color: 'green',
+          title: 'Batch created',
+          message: `${data.jobIds.length} restaurants${data.started ? ', started' : vars.draft ? ', saved as draft' : ''}.`,
+        });
         onClose();
         setSelected(new Set());
         void navigate(`/batches/${data.batchId}`);
@@ -52,7 +87,8 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
         const fields = fieldErrorsOf(error);
         if (fields.name) form.setFieldError('name', fields.name.join(', '));
         setRestaurantsError(fields.restaurantIds ? fields.restaurantIds.join(', ') : null);
-        if (!fields.name && !fields.restaurantIds) notifications.show({ color: 'red', title: 'The batch was not created', message: messageOf(error) });
+        if (!fields.name && !fields.restaurantIds)
+          notifications.show({ color: 'red', title: 'The batch was not created', message: messageOf(error) });
       },
     }),
   );
@@ -152,10 +188,16 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
             {restaurants.isPending ? (
               <LoadingState label="Loading restaurants…" />
             ) : restaurants.isError ? (
-              <ErrorState title="Restaurants could not be loaded" error={restaurants.error} onRetry={() => void restaurants.refetch()} />
+              <ErrorState
+                title="Restaurants could not be loaded"
+                error={restaurants.error}
+                onRetry={() => void restaurants.refetch()}
+              />
             ) : items.length === 0 ? (
               <EmptyState title={debounced ? 'No restaurant matches' : 'No restaurants available'}>
-                {debounced ? 'Try another name.' : 'Upload a leads file first; restaurants already in an unfinished batch are not listed.'}
+                {debounced
+                  ? 'Try another name.'
+                  : 'Upload a leads file first; restaurants already in an unfinished batch are not listed.'}
               </EmptyState>
             ) : (
               <ScrollArea.Autosize mah={300} type="auto">
@@ -179,7 +221,11 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
                     {items.map((r) => (
                       <Table.Tr key={r.id}>
                         <Table.Td>
-                          <Checkbox aria-label={`Select ${r.name}`} checked={selected.has(r.id)} onChange={(e) => toggle(r.id, e.currentTarget.checked)} />
+                          <Checkbox
+                            aria-label={`Select ${r.name}`}
+                            checked={selected.has(r.id)}
+                            onChange={(e) => toggle(r.id, e.currentTarget.checked)}
+                          />
                         </Table.Td>
                         <Table.Td>{r.name}</Table.Td>
                         <Table.Td>{r.city ?? '—'}</Table.Td>
@@ -190,16 +236,38 @@ export function CreateBatchModal({ opened, onClose, initialSelection }: { opened
                 </Table>
               </ScrollArea.Autosize>
             )}
-            {pages > 1 ? <Pagination size="sm" total={pages} value={page} onChange={setPage} aria-label="Pages of restaurants" /> : null}
+            {pages > 1 ? (
+              <Pagination
+                size="sm"
+                total={pages}
+                value={page}
+                onChange={setPage}
+                aria-label="Pages of restaurants"
+              />
+            ) : null}
           </Stack>
           <Group justify="flex-end">
-            <Button variant="default" type="submit" onClick={() => setHow('draft')} loading={create.isPending && how === 'draft'}>
+            <Button
+              variant="default"
+              type="submit"
+              onClick={() => setHow('draft')}
+              loading={create.isPending && how === 'draft'}
+            >
               Save as draft
             </Button>
-            <Button variant="light" type="submit" onClick={() => setHow('create')} loading={create.isPending && how === 'create'}>
+            <Button
+              variant="light"
+              type="submit"
+              onClick={() => setHow('create')}
+              loading={create.isPending && how === 'create'}
+            >
               Create
             </Button>
-            <Button type="submit" onClick={() => setHow('start')} loading={create.isPending && how === 'start'}>
+            <Button
+              type="submit"
+              onClick={() => setHow('start')}
+              loading={create.isPending && how === 'start'}
+            >
               Create and start
             </Button>
           </Group>

@@ -3,7 +3,22 @@
 // screenshot and trace, the event history, and the live statechart. Live through the job's SSE stream.
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Accordion, Anchor, Badge, Button, Code, Group, Image, Pagination, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Accordion,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Image,
+  Pagination,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconDownload, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { STEPS, YOLO_PLAN, type SubStepKey } from '@regbatch/machines';
@@ -28,9 +43,18 @@ export function JobDetailPage() {
   const { jobId = '' } = useParams();
   const trpc = useTRPC();
   const job = useQuery(trpc.jobs.get.queryOptions({ jobId }));
-  const live = useJobLive(job.isSuccess && !job.data.readOnly ? jobId : null, () => [trpc.jobs.get.queryKey({ jobId })]);
+  const live = useJobLive(job.isSuccess && !job.data.readOnly ? jobId : null, () => [
+    trpc.jobs.get.queryKey({ jobId }),
+  ]);
   if (job.isPending) return <LoadingState label="Loading the restaurant…" />;
-  if (job.isError) return <ErrorState title="The restaurant could not be loaded" error={job.error} onRetry={() => void job.refetch()} />;
+  if (job.isError)
+    return (
+      <ErrorState
+        title="The restaurant could not be loaded"
+        error={job.error}
+        onRetry={() => void job.refetch()}
+      />
+    );
   const j = job.data;
   return (
     <Stack>
@@ -42,7 +66,11 @@ export function JobDetailPage() {
           <Group gap="sm">
             <Title order={1}>{j.restaurant.name ?? 'Restaurant'}</Title>
             <StatusBadge status={j.status} size="md" />
-            {j.readOnly ? <Badge variant="outline">read-only (original implementation)</Badge> : <LiveIndicator status={FINAL.has(j.status) ? 'off' : live} />}
+            {j.readOnly ? (
+              <Badge variant="outline">read-only (original implementation)</Badge>
+            ) : (
+              <LiveIndicator status={FINAL.has(j.status) ? 'off' : live} />
+            )}
           </Group>
           <Group gap="sm">
             <StepDots steps={j.steps} label="Steps" />
@@ -79,7 +107,12 @@ function useRefresh(jobId: string) {
 function JobActions({ job }: { job: Job }) {
   const trpc = useTRPC();
   const refresh = useRefresh(job.id);
-  const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: () => (notifyDone('Restaurant cancelled'), refresh()), onError: notifyFailed('The restaurant was not cancelled') }));
+  const cancel = useMutation(
+    trpc.jobs.cancel.mutationOptions({
+      onSuccess: () => (notifyDone('Restaurant cancelled'), refresh()),
+      onError: notifyFailed('The restaurant was not cancelled'),
+    }),
+  );
   if (job.readOnly || FINAL.has(job.status)) return null;
   return (
     <Group>
@@ -104,7 +137,12 @@ function JobActions({ job }: { job: Job }) {
 function StepsTable({ job }: { job: Job }) {
   const trpc = useTRPC();
   const refresh = useRefresh(job.id);
-  const retry = useMutation(trpc.jobs.retryStep.mutationOptions({ onSuccess: (_d, v) => (notifyDone(`Step ${v.step} retried`), refresh()), onError: notifyFailed('The step was not retried') }));
+  const retry = useMutation(
+    trpc.jobs.retryStep.mutationOptions({
+      onSuccess: (_d, v) => (notifyDone(`Step ${v.step} retried`), refresh()),
+      onError: notifyFailed('The step was not retried'),
+    }),
+  );
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="steps-heading">
       <Stack gap="xs">
@@ -116,7 +154,12 @@ function StepsTable({ job }: { job: Job }) {
             const s = job.stepsDetail.find((x) => x.stepNumber === def.number);
             const status = s?.status ?? 'pending';
             return (
-              <Accordion.Item key={def.number} value={String(def.number)} data-step={def.number} data-status={status}>
+              <Accordion.Item
+                key={def.number}
+                value={String(def.number)}
+                data-step={def.number}
+                data-status={status}
+              >
                 <Group wrap="nowrap" pr="sm">
                   <Accordion.Control aria-label={`Step ${def.number}: ${def.name}, ${status}`}>
                     <Group gap="sm" wrap="nowrap">
@@ -125,8 +168,14 @@ function StepsTable({ job }: { job: Job }) {
                       </Text>
                       <StatusBadge status={status} />
                       <Text size="xs" c="dimmed">
-                        {s?.durationMs ? formatDuration(s.durationMs) : s?.startedAt ? `started ${formatAgo(s.startedAt)}` : ''}
-                        {s && s.retryCount > 0 ? ` · ${s.retryCount} retr${s.retryCount === 1 ? 'y' : 'ies'}` : ''}
+                        {s?.durationMs
+                          ? formatDuration(s.durationMs)
+                          : s?.startedAt
+                            ? `started ${formatAgo(s.startedAt)}`
+                            : ''}
+                        {s && s.retryCount > 0
+                          ? ` · ${s.retryCount} retr${s.retryCount === 1 ? 'y' : 'ies'}`
+                          : ''}
                       </Text>
                       {s?.errorMessage ? (
                         <Text size="xs" c="red.9" lineClamp={1}>
@@ -136,7 +185,12 @@ function StepsTable({ job }: { job: Job }) {
                     </Group>
                   </Accordion.Control>
                   {status === 'failed' && !job.readOnly ? (
-                    <Button size="xs" leftSection={<IconRefresh size={14} />} onClick={() => retry.mutate({ jobId: job.id, step: def.number })} loading={retry.isPending && retry.variables?.step === def.number}>
+                    <Button
+                      size="xs"
+                      leftSection={<IconRefresh size={14} />}
+                      onClick={() => retry.mutate({ jobId: job.id, step: def.number })}
+                      loading={retry.isPending && retry.variables?.step === def.number}
+                    >
                       Retry step {def.number}
                     </Button>
                   ) : null}
@@ -144,7 +198,9 @@ function StepsTable({ job }: { job: Job }) {
                 <Accordion.Panel>
                   <Stack gap={4}>
                     <Text size="xs" c="dimmed">
-                      {def.description} · {def.type === 'action_required' ? 'waits for a person' : 'automatic'} · started {formatTime(s?.startedAt)} · finished {formatTime(s?.completedAt)}
+                      {def.description} ·{' '}
+                      {def.type === 'action_required' ? 'waits for a person' : 'automatic'} · started{' '}
+                      {formatTime(s?.startedAt)} · finished {formatTime(s?.completedAt)}
                     </Text>
                     {s?.result ? (
                       <Code block style={{ maxHeight: 240, overflow: 'auto' }}>
@@ -174,9 +230,12 @@ interface SubEntry {
 }
 
 function subStepEntries(job: Job): Partial<Record<SubStepKey, SubEntry>> {
-  const progress = job.stepsDetail.find((s) => s.stepNumber === 6)?.subSteps as { phases?: Record<string, { sub_steps?: Record<string, SubEntry> }> } | null;
+  const progress = job.stepsDetail.find((s) => s.stepNumber === 6)?.subSteps as {
+    phases?: Record<string, { sub_steps?: Record<string, SubEntry> }>;
+  } | null;
   const out: Partial<Record<SubStepKey, SubEntry>> = {};
-  for (const phase of Object.values(progress?.phases ?? {})) for (const [k, v] of Object.entries(phase.sub_steps ?? {})) out[k as SubStepKey] = v;
+  for (const phase of Object.values(progress?.phases ?? {}))
+    for (const [k, v] of Object.entries(phase.sub_steps ?? {})) out[k as SubStepKey] = v;
   return out;
 }
 
@@ -195,10 +254,27 @@ function Step6({ job }: { job: Job }) {
   const refresh = useRefresh(job.id);
   const entries = subStepEntries(job);
   const now = Date.now();
-  const retry = useMutation(trpc.jobs.retrySubStep.mutationOptions({ onSuccess: (_d, v) => (notifyDone(`${LABEL.get(v.key)} retried`), refresh()), onError: notifyFailed('The sub-step was not retried') }));
-  const skip = useMutation(trpc.jobs.skipSubStep.mutationOptions({ onSuccess: (_d, v) => (notifyDone(`${LABEL.get(v.key)} skipped`), refresh()), onError: notifyFailed('The sub-step was not skipped') }));
-  const done = useMutation(trpc.jobs.markSubStepDone.mutationOptions({ onSuccess: (_d, v) => (notifyDone(`${LABEL.get(v.key)} marked done`), refresh()), onError: notifyFailed('The sub-step was not marked done') }));
-  const started = Object.keys(entries).length > 0 || job.tasks.some((t) => (YOLO_PLAN as readonly { key: string }[]).some((p) => p.key === t.kind));
+  const retry = useMutation(
+    trpc.jobs.retrySubStep.mutationOptions({
+      onSuccess: (_d, v) => (notifyDone(`${LABEL.get(v.key)} retried`), refresh()),
+      onError: notifyFailed('The sub-step was not retried'),
+    }),
+  );
+  const skip = useMutation(
+    trpc.jobs.skipSubStep.mutationOptions({
+      onSuccess: (_d, v) => (notifyDone(`${LABEL.get(v.key)} skipped`), refresh()),
+      onError: notifyFailed('The sub-step was not skipped'),
+    }),
+  );
+  const done = useMutation(
+    trpc.jobs.markSubStepDone.mutationOptions({
+      onSuccess: (_d, v) => (notifyDone(`${LABEL.get(v.key)} marked done`), refresh()),
+      onError: notifyFailed('The sub-step was not marked done'),
+    }),
+  );
+  const started =
+    Object.keys(entries).length > 0 ||
+    job.tasks.some((t) => (YOLO_PLAN as readonly { key: string }[]).some((p) => p.key === t.kind));
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="step6-heading">
       <Stack gap="sm">
@@ -206,7 +282,9 @@ function Step6({ job }: { job: Job }) {
           Step 6: Pumpd account setup
         </Title>
         {!started ? (
-          <EmptyState title="Step 6 has not started">The twelve sub-steps run once the configuration is submitted.</EmptyState>
+          <EmptyState title="Step 6 has not started">
+            The twelve sub-steps run once the configuration is submitted.
+          </EmptyState>
         ) : (
           <>
             <Gantt tasks={job.tasks} now={now} />
@@ -249,14 +327,27 @@ function Step6({ job }: { job: Job }) {
                           {p.needs.length ? `Needs ${p.needs.map((k) => LABEL.get(k)).join(', ')}. ` : ''}
                           {p.after.length ? `After ${p.after.map((k) => LABEL.get(k)).join(', ')}. ` : ''}
                           {p.lock ? `Shares the “${p.lock}” lock. ` : ''}
-                          {e.error ? <Text span c="red.9" size="xs">{e.error} </Text> : null}
-                          {e.reason ? <Text span c="dimmed" size="xs">{e.reason}</Text> : null}
+                          {e.error ? (
+                            <Text span c="red.9" size="xs">
+                              {e.error}{' '}
+                            </Text>
+                          ) : null}
+                          {e.reason ? (
+                            <Text span c="dimmed" size="xs">
+                              {e.reason}
+                            </Text>
+                          ) : null}
                         </Text>
                       </Table.Td>
                       <Table.Td>
                         {editable && (status === 'failed' || status === 'skipped') ? (
                           <Group gap={4}>
-                            <Button size="compact-xs" onClick={() => retry.mutate({ jobId: job.id, key: p.key })} loading={retry.isPending && retry.variables?.key === p.key} aria-label={`Retry ${p.label}`}>
+                            <Button
+                              size="compact-xs"
+                              onClick={() => retry.mutate({ jobId: job.id, key: p.key })}
+                              loading={retry.isPending && retry.variables?.key === p.key}
+                              aria-label={`Retry ${p.label}`}
+                            >
                               Retry
                             </Button>
                             {status === 'failed' ? (
@@ -292,7 +383,10 @@ function Step6({ job }: { job: Job }) {
               </Table.Tbody>
             </Table>
             <Text size="xs" c="dimmed">
-              Rules: a sub-step starts as soon as what it needs succeeded, what it comes after succeeded or was skipped because disabled, and its lock is free. A failed or skipped need skips it (“blocked by X”). A failed sub-step lets independent branches finish, then fails the job; retrying it re-opens the job.
+              Rules: a sub-step starts as soon as what it needs succeeded, what it comes after succeeded or
+              was skipped because disabled, and its lock is free. A failed or skipped need skips it (“blocked
+              by X”). A failed sub-step lets independent branches finish, then fails the job; retrying it
+              re-opens the job.
             </Text>
           </>
         )}
@@ -327,7 +421,15 @@ function FailedAttempt({ task }: { task: Task }) {
   const download = useArtifactDownload();
   const label = LABEL.get(task.kind as SubStepKey) ?? task.kind;
   return (
-    <Paper withBorder p="sm" radius="sm" role="group" aria-label={`${label} attempt ${task.attempt}`} data-task={task.kind} data-attempt={task.attempt}>
+    <Paper
+      withBorder
+      p="sm"
+      radius="sm"
+      role="group"
+      aria-label={`${label} attempt ${task.attempt}`}
+      data-task={task.kind}
+      data-attempt={task.attempt}
+    >
       <Group align="flex-start" wrap="nowrap">
         <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
           <Group gap="xs">
@@ -336,7 +438,11 @@ function FailedAttempt({ task }: { task: Task }) {
             </Text>
             <StatusBadge status={task.status} />
             {error.code ? <Badge variant="outline">{error.code}</Badge> : null}
-            {error.retryable === false ? <Badge color="red" variant="outline">not retryable</Badge> : null}
+            {error.retryable === false ? (
+              <Badge color="red" variant="outline">
+                not retryable
+              </Badge>
+            ) : null}
             <Text size="xs" c="dimmed">
               {formatTime(task.finishedAt ?? task.startedAt)}
             </Text>
@@ -346,7 +452,15 @@ function FailedAttempt({ task }: { task: Task }) {
           </Text>
           <Group gap="xs">
             {traces.map((t) => (
-              <Button key={t.name} size="xs" variant="default" leftSection={<IconDownload size={14} />} onClick={() => void download(t.url, t.name).catch(notifyFailed('The trace could not be downloaded'))}>
+              <Button
+                key={t.name}
+                size="xs"
+                variant="default"
+                leftSection={<IconDownload size={14} />}
+                onClick={() =>
+                  void download(t.url, t.name).catch(notifyFailed('The trace could not be downloaded'))
+                }
+              >
                 Download trace {t.name}
               </Button>
             ))}
@@ -359,8 +473,19 @@ function FailedAttempt({ task }: { task: Task }) {
         </Stack>
         {screenshot ? (
           image.src ? (
-            <Anchor href={image.src} target="_blank" rel="noreferrer" aria-label={`Open the screenshot of ${label} attempt ${task.attempt}`}>
-              <Image src={image.src} alt={`Screenshot of ${label} attempt ${task.attempt}`} w={240} radius="sm" style={{ border: '1px solid var(--mantine-color-gray-4)' }} />
+            <Anchor
+              href={image.src}
+              target="_blank"
+              rel="noreferrer"
+              aria-label={`Open the screenshot of ${label} attempt ${task.attempt}`}
+            >
+              <Image
+                src={image.src}
+                alt={`Screenshot of ${label} attempt ${task.attempt}`}
+                w={240}
+                radius="sm"
+                style={{ border: '1px solid var(--mantine-color-gray-4)' }}
+              />
             </Anchor>
           ) : (
             <Text size="xs" c={image.error ? 'red.9' : 'dimmed'} w={240}>
@@ -410,7 +535,15 @@ function Events({ events }: { events: Job['events'] }) {
                       </Table.Td>
                       <Table.Td>{e.actor}</Table.Td>
                       <Table.Td>
-                        <Text size="xs" lineClamp={2} style={{ fontFamily: 'var(--mantine-font-family-monospace)', overflowWrap: 'anywhere' }} title={details}>
+                        <Text
+                          size="xs"
+                          lineClamp={2}
+                          style={{
+                            fontFamily: 'var(--mantine-font-family-monospace)',
+                            overflowWrap: 'anywhere',
+                          }}
+                          title={details}
+                        >
                           {details === '{}' ? '' : details}
                         </Text>
                       </Table.Td>
@@ -419,7 +552,15 @@ function Events({ events }: { events: Job['events'] }) {
                 })}
               </Table.Tbody>
             </Table>
-            {events.length > PAGE ? <Pagination size="sm" total={Math.ceil(events.length / PAGE)} value={page} onChange={setPage} aria-label="Pages of events" /> : null}
+            {events.length > PAGE ? (
+              <Pagination
+                size="sm"
+                total={Math.ceil(events.length / PAGE)}
+                value={page}
+                onChange={setPage}
+                aria-label="Pages of events"
+              />
+            ) : null}
           </>
         )}
       </Stack>

@@ -2,7 +2,17 @@
 // Supabase mode (VITE_SUPABASE_URL + VITE_SUPABASE_ANON_KEY): email and password through supabase-js.
 import { useState } from 'react';
 import { Navigate, useNavigate } from 'react-router';
-import { Autocomplete, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Autocomplete,
+  Button,
+  Center,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useAuth, supabase, supabaseConfigured } from '../app/auth';
@@ -10,7 +20,13 @@ import { fieldErrorsOf, messageOf, useTRPC } from '../app/trpc';
 import { ErrorState, LoadingState } from '../components/States';
 
 /** The users supabase/seed.sql creates (`regbatch migrate --seed`), offered as suggestions; any email can be typed. */
-const SEEDED_USERS = ['admin@org-a.example', 'user@org-a.example', 'admin@org-b.example', 'user@org-b.example', 'superadmin@regbatch.example'];
+const SEEDED_USERS = [
+  'admin@org-a.example',
+  'user@org-a.example',
+  'admin@org-b.example',
+  'user@org-b.example',
+  'superadmin@regbatch.example',
+];
 
 export function LoginPage() {
   const { token } = useAuth();
@@ -34,11 +50,18 @@ export function LoginPage() {
           ) : mode.isPending ? (
             <LoadingState label="Contacting the server…" />
           ) : mode.isError ? (
-            <ErrorState title="The server cannot be reached" error={mode.error} onRetry={() => void mode.refetch()} />
+            <ErrorState
+              title="The server cannot be reached"
+              error={mode.error}
+              onRetry={() => void mode.refetch()}
+            />
           ) : mode.data.local ? (
             <DevLogin />
           ) : (
-            <Text role="alert">This server verifies Supabase tokens, but this web build has no VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY.</Text>
+            <Text role="alert">
+              This server verifies Supabase tokens, but this web build has no VITE_SUPABASE_URL /
+              VITE_SUPABASE_ANON_KEY.
+            </Text>
           )}
         </Stack>
       </Paper>
@@ -66,8 +89,15 @@ function DevLogin() {
   return (
     <form onSubmit={form.onSubmit((values) => login.mutate({ email: values.email }))} aria-label="Dev login">
       <Stack>
-        <Text size="sm">Local mode: choose a seeded user. The server signs a development token for them.</Text>
-        <Autocomplete label="User" description="Seeded by regbatch migrate --seed" data={SEEDED_USERS} {...form.getInputProps('email')} />
+        <Text size="sm">
+          Local mode: choose a seeded user. The server signs a development token for them.
+        </Text>
+        <Autocomplete
+          label="User"
+          description="Seeded by regbatch migrate --seed"
+          data={SEEDED_USERS}
+          {...form.getInputProps('email')}
+        />
         <Button type="submit" loading={login.isPending}>
           Sign in
         </Button>
@@ -102,8 +132,19 @@ function SupabaseLogin() {
       })}
     >
       <Stack>
-        <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
-        <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
+        <TextInput
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          {...form.getInputProps('email')}
+        />
+        <PasswordInput
+          label="Password"
+          autoComplete="current-password"
+          required
+          {...form.getInputProps('password')}
+        />
         {error ? (
           <Text c="red.9" size="sm" role="alert">
             {error}

@@ -81,9 +81,15 @@ export function ReviewInboxPage() {
       {reviews.isPending ? (
         <LoadingState label="Loading decisions…" />
       ) : reviews.isError ? (
-        <ErrorState title="Decisions could not be loaded" error={reviews.error} onRetry={() => void reviews.refetch()} />
+        <ErrorState
+          title="Decisions could not be loaded"
+          error={reviews.error}
+          onRetry={() => void reviews.refetch()}
+        />
       ) : items.length === 0 ? (
-        <EmptyState title="Nothing waits for you">Company selections and configurations appear here as restaurants reach steps 3 and 5.</EmptyState>
+        <EmptyState title="Nothing waits for you">
+          Company selections and configurations appear here as restaurants reach steps 3 and 5.
+        </EmptyState>
       ) : kind !== 'all' && byKind[kind].length === 0 ? (
         <EmptyState title="Nothing of this kind waits for you" />
       ) : (

@@ -1,7 +1,21 @@
 // Settings (admins): every per-organisation setting of DESIGN §5. Secrets are write-only: the page shows whether
 // one is set, a typed value replaces it, "clear" removes it; the server never sends a secret back.
 import { useEffect, useState } from 'react';
-import { Badge, Button, Checkbox, Group, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  NumberInput,
+  Paper,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fieldErrorsOf, useTRPC, type RouterInputs, type RouterOutputs } from '../app/trpc';
@@ -14,12 +28,20 @@ type SecretKey = keyof Settings['secrets'];
 
 const URL_FIELDS: { key: keyof Values; label: string; help: string }[] = [
   { key: 'adminUrl', label: 'Admin portal URL', help: 'The platform admin portal the sub-steps drive.' },
-  { key: 'manageUrl', label: 'Manage site URL', help: 'Onboarding users and the ordering-page code generator.' },
+  {
+    key: 'manageUrl',
+    label: 'Manage site URL',
+    help: 'Onboarding users and the ordering-page code generator.',
+  },
   { key: 'apiUrl', label: 'Platform API URL', help: 'Account registration API.' },
   { key: 'onboardingUrl', label: 'Onboarding lookup URL', help: 'The onboarding-record lookup endpoint.' },
   { key: 'cdnUrl', label: 'Image CDN URL', help: 'Where menu images are uploaded.' },
   { key: 'nzbnApiUrl', label: 'NZBN API base URL', help: 'NZBN API v5.' },
-  { key: 'registerUrl', label: 'Companies register base URL', help: 'Address search and the register links in the review inbox.' },
+  {
+    key: 'registerUrl',
+    label: 'Companies register base URL',
+    help: 'Address search and the register links in the review inbox.',
+  },
 ];
 const TEXT_FIELDS: { key: keyof Values; label: string }[] = [
   { key: 'manageEmail', label: 'Manage site login email' },
@@ -46,7 +68,11 @@ export function SettingsPage() {
       {settings.isPending ? (
         <LoadingState label="Loading settings…" />
       ) : settings.isError ? (
-        <ErrorState title="Settings could not be loaded" error={settings.error} onRetry={() => void settings.refetch()} />
+        <ErrorState
+          title="Settings could not be loaded"
+          error={settings.error}
+          onRetry={() => void settings.refetch()}
+        />
       ) : (
         <SettingsForm settings={settings.data} />
       )}
@@ -71,7 +97,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
       },
       onError: (error) => {
         const fields = fieldErrorsOf(error);
-        for (const [k, v] of Object.entries(fields)) form.setFieldError(SECRETS.some((s) => s.key === k) ? `secrets.${k}` : k, v.join(', '));
+        for (const [k, v] of Object.entries(fields))
+          form.setFieldError(SECRETS.some((s) => s.key === k) ? `secrets.${k}` : k, v.join(', '));
         if (Object.keys(fields).length === 0) notifyFailed('Settings were not saved')(error);
       },
     }),
@@ -83,7 +110,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
         const { secrets, clear, ...plain } = values;
         const input: RouterInputs['settings']['update'] = { ...plain };
         const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
-        for (const f of [...URL_FIELDS, ...TEXT_FIELDS]) (input as Record<string, unknown>)[f.key] = blank(plain[f.key]);
+        for (const f of [...URL_FIELDS, ...TEXT_FIELDS])
+          (input as Record<string, unknown>)[f.key] = blank(plain[f.key]);
         for (const s of SECRETS) {
           if (clear[s.key]) (input as Record<string, unknown>)[s.key] = null;
           else if (secrets[s.key]) (input as Record<string, unknown>)[s.key] = secrets[s.key];
@@ -101,9 +129,27 @@ function SettingsForm({ settings }: { settings: Settings }) {
               Target
             </Title>
             <SimpleGrid cols={3}>
-              <Select label="Target" data={[{ value: 'sandbox', label: 'Sandbox' }, { value: 'production', label: 'Production' }]} allowDeselect={false} {...form.getInputProps('target')} />
-              <NumberInput label="Gap between account creations (ms)" min={0} max={3_600_000} {...form.getInputProps('accountGapMs')} />
-              <NumberInput label="Keep screenshots and traces (days)" min={1} max={3650} {...form.getInputProps('artifactRetentionDays')} />
+              <Select
+                label="Target"
+                data={[
+                  { value: 'sandbox', label: 'Sandbox' },
+                  { value: 'production', label: 'Production' },
+                ]}
+                allowDeselect={false}
+                {...form.getInputProps('target')}
+              />
+              <NumberInput
+                label="Gap between account creations (ms)"
+                min={0}
+                max={3_600_000}
+                {...form.getInputProps('accountGapMs')}
+              />
+              <NumberInput
+                label="Keep screenshots and traces (days)"
+                min={1}
+                max={3650}
+                {...form.getInputProps('artifactRetentionDays')}
+              />
             </SimpleGrid>
           </Stack>
         </Paper>
@@ -114,10 +160,22 @@ function SettingsForm({ settings }: { settings: Settings }) {
             </Title>
             <SimpleGrid cols={2}>
               {URL_FIELDS.map((f) => (
-                <TextInput key={f.key} label={f.label} description={f.help} placeholder="https://…" {...form.getInputProps(f.key)} value={(form.values[f.key] as string | null) ?? ''} />
+                <TextInput
+                  key={f.key}
+                  label={f.label}
+                  description={f.help}
+                  placeholder="https://…"
+                  {...form.getInputProps(f.key)}
+                  value={(form.values[f.key] as string | null) ?? ''}
+                />
               ))}
               {TEXT_FIELDS.map((f) => (
-                <TextInput key={f.key} label={f.label} {...form.getInputProps(f.key)} value={(form.values[f.key] as string | null) ?? ''} />
+                <TextInput
+                  key={f.key}
+                  label={f.label}
+                  {...form.getInputProps(f.key)}
+                  value={(form.values[f.key] as string | null) ?? ''}
+                />
               ))}
             </SimpleGrid>
           </Stack>
@@ -148,7 +206,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
                     {...form.getInputProps(`secrets.${s.key}`)}
                     value={form.values.secrets[s.key] ?? ''}
                   />
-                  {secretState[s.key].set ? <Checkbox size="xs" label={`Clear the ${s.label.toLowerCase()}`} {...form.getInputProps(`clear.${s.key}`, { type: 'checkbox' })} /> : null}
+                  {secretState[s.key].set ? (
+                    <Checkbox
+                      size="xs"
+                      label={`Clear the ${s.label.toLowerCase()}`}
+                      {...form.getInputProps(`clear.${s.key}`, { type: 'checkbox' })}
+                    />
+                  ) : null}
                 </Stack>
               ))}
             </SimpleGrid>

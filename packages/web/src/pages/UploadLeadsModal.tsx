@@ -1,7 +1,18 @@
 // Upload a leads file (with the menu files it names) to POST /api/leads/import; the result lists every row error
 // in place (line, field, value, message), so an operator fixes the file and uploads again.
 import { useState } from 'react';
-import { Alert, Button, Checkbox, FileInput, Group, Modal, ScrollArea, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  FileInput,
+  Group,
+  Modal,
+  ScrollArea,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconFileSpreadsheet, IconFiles } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -30,7 +41,9 @@ export function UploadLeadsModal({ opened, onClose }: { opened: boolean; onClose
   const [dryRun, setDryRun] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
-  const [error, setError] = useState<{ message: string; fields: Record<string, string[]> | null } | null>(null);
+  const [error, setError] = useState<{ message: string; fields: Record<string, string[]> | null } | null>(
+    null,
+  );
 
   async function upload() {
     if (!leads) {
@@ -46,19 +59,34 @@ export function UploadLeadsModal({ opened, onClose }: { opened: boolean; onClose
       body.append('leads', leads, leads.name);
       for (const file of menus) body.append('menu', file, file.name);
       const token = getToken();
-      const res = await fetch('/api/leads/import', { method: 'POST', body, headers: token ? { authorization: `Bearer ${token}` } : {} });
-      const json = (await res.json().catch(() => null)) as (ImportResult & { error?: { message: string; fieldErrors: Record<string, string[]> | null } }) | null;
+      const res = await fetch('/api/leads/import', {
+        method: 'POST',
+        body,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      const json = (await res.json().catch(() => null)) as
+        (ImportResult & { error?: { message: string; fieldErrors: Record<string, string[]> | null } }) | null;
       if (!res.ok || !json || json.error) {
-        setError({ message: json?.error?.message ?? `upload failed (HTTP ${res.status})`, fields: json?.error?.fieldErrors ?? null });
+        setError({
+          message: json?.error?.message ?? `upload failed (HTTP ${res.status})`,
+          fields: json?.error?.fieldErrors ?? null,
+        });
         return;
       }
       setResult(json);
       if (!dryRun) {
         void queryClient.invalidateQueries({ queryKey: trpc.restaurants.list.queryKey() });
-        notifications.show({ color: json.errors.length ? 'yellow' : 'green', title: 'Leads imported', message: `${json.imported} restaurants imported, ${json.errors.length} row errors.` });
+        notifications.show({
+          color: json.errors.length ? 'yellow' : 'green',
+          title: 'Leads imported',
+          message: `${json.imported} restaurants imported, ${json.errors.length} row errors.`,
+        });
       }
     } catch (e) {
-      setError({ message: e instanceof TypeError ? 'The server cannot be reached.' : String(e), fields: null });
+      setError({
+        message: e instanceof TypeError ? 'The server cannot be reached.' : String(e),
+        fields: null,
+      });
     } finally {
       setBusy(false);
     }
@@ -68,8 +96,8 @@ export function UploadLeadsModal({ opened, onClose }: { opened: boolean; onClose
     <Modal opened={opened} onClose={onClose} title="Upload leads" size="xl">
       <Stack>
         <Text size="sm">
-          A leads CSV, and the menu and option-set CSV files it names (paths are matched by file name). Restaurants are created or updated; rows with
-          errors are skipped and listed below.
+          A leads CSV, and the menu and option-set CSV files it names (paths are matched by file name).
+          Restaurants are created or updated; rows with errors are skipped and listed below.
         </Text>
         <FileInput
           label="Leads file (CSV)"
@@ -91,7 +119,11 @@ export function UploadLeadsModal({ opened, onClose }: { opened: boolean; onClose
           value={menus}
           onChange={setMenus}
         />
-        <Checkbox label="Dry run (check the file, import nothing)" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
+        <Checkbox
+          label="Dry run (check the file, import nothing)"
+          checked={dryRun}
+          onChange={(e) => setDryRun(e.currentTarget.checked)}
+        />
         {error ? (
           <Alert color="red" title="The file was not imported" role="alert">
             {error.message}
@@ -99,9 +131,14 @@ export function UploadLeadsModal({ opened, onClose }: { opened: boolean; onClose
         ) : null}
         {result ? (
           <Stack gap="xs" role="region" aria-label="Import result">
-            <Alert color={result.errors.length ? 'yellow' : 'green'} title={dryRun ? 'Checked (dry run)' : 'Imported'}>
-              {result.imported} restaurant{result.imported === 1 ? '' : 's'} {dryRun ? 'would be imported' : 'imported'}
-              {result.updated ? `, ${result.updated} updated` : ''}; {result.errors.length} row error{result.errors.length === 1 ? '' : 's'}.
+            <Alert
+              color={result.errors.length ? 'yellow' : 'green'}
+              title={dryRun ? 'Checked (dry run)' : 'Imported'}
+            >
+              {result.imported} restaurant{result.imported === 1 ? '' : 's'}{' '}
+              {dryRun ? 'would be imported' : 'imported'}
+              {result.updated ? `, ${result.updated} updated` : ''}; {result.errors.length} row error
+              {result.errors.length === 1 ? '' : 's'}.
             </Alert>
             {result.errors.length > 0 ? (
               <ScrollArea.Autosize mah={260} type="auto">

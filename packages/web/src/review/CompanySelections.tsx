@@ -2,7 +2,20 @@
 // Enter confirms, N = no match, M = manual entry, S = search again, J/K = next/previous card), the confident choice
 // marked, and one bulk action that accepts every confident match.
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Anchor, Badge, Button, Card, Group, List, Paper, Radio, Stack, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Paper,
+  Radio,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { explainConfidence, type ScoredCandidate } from '@regbatch/machines';
@@ -32,12 +45,19 @@ export function CompanySelections({ items }: { items: ReviewItem[] }) {
   const queryClient = useQueryClient();
   const settings = useQuery(trpc.settings.get.queryOptions({}, { staleTime: 10 * 60_000 }));
   const registerBase = (settings.data?.values.registerUrl ?? DEFAULT_REGISTER).replace(/\/$/, '');
-  const confident = useMemo(() => items.map((i) => ({ item: i, pick: confidentOf(i) })).filter((x) => x.pick !== null), [items]);
+  const confident = useMemo(
+    () => items.map((i) => ({ item: i, pick: confidentOf(i) })).filter((x) => x.pick !== null),
+    [items],
+  );
   const names = (id: string) => items.find((i) => i.jobId === id)?.restaurant.name ?? id.slice(0, 8);
   const select = useMutation(
     trpc.reviews.selectCompany.mutationOptions({
       onSuccess: (result) => {
-        notifyBulk(result.results.length > 1 ? 'Confident matches accepted' : 'Company selected', result, names);
+        notifyBulk(
+          result.results.length > 1 ? 'Confident matches accepted' : 'Company selected',
+          result,
+          names,
+        );
         void queryClient.invalidateQueries({ queryKey: trpc.reviews.list.queryKey() });
       },
       onError: notifyFailed('The selection was not saved'),
@@ -55,14 +75,22 @@ export function CompanySelections({ items }: { items: ReviewItem[] }) {
             Company selections ({items.length})
           </Title>
           <Text size="xs" c="dimmed">
-            Keys: ↑/↓ choose a candidate · Enter confirm · N no match · M enter by hand · S search again · J/K next/previous restaurant
+            Keys: ↑/↓ choose a candidate · Enter confirm · N no match · M enter by hand · S search again · J/K
+            next/previous restaurant
           </Text>
         </div>
         <Button
           color="green"
           disabled={confident.length === 0}
           loading={select.isPending && (select.variables?.selections.length ?? 0) > 1}
-          onClick={() => select.mutate({ selections: confident.map((c) => ({ jobId: c.item.jobId, companyNumber: c.pick!.company_number })) })}
+          onClick={() =>
+            select.mutate({
+              selections: confident.map((c) => ({
+                jobId: c.item.jobId,
+                companyNumber: c.pick!.company_number,
+              })),
+            })
+          }
         >
           Accept {confident.length} confident match{confident.length === 1 ? '' : 'es'}
         </Button>
@@ -152,7 +180,16 @@ function SelectionCard({
   }
 
   return (
-    <Card withBorder radius="md" ref={refCallback} tabIndex={-1} onKeyDown={onKeyDown} role="group" aria-labelledby={headingId} data-job-id={item.jobId}>
+    <Card
+      withBorder
+      radius="md"
+      ref={refCallback}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      role="group"
+      aria-labelledby={headingId}
+      data-job-id={item.jobId}
+    >
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start">
           <div>
@@ -160,7 +197,8 @@ function SelectionCard({
               {item.restaurant.name}
             </Title>
             <Text size="sm" c="dimmed">
-              {[item.restaurant.address, item.restaurant.city].filter(Boolean).join(', ') || 'no address'} · {item.batchName} · waiting {formatAgo(item.waitingSince)}
+              {[item.restaurant.address, item.restaurant.city].filter(Boolean).join(', ') || 'no address'} ·{' '}
+              {item.batchName} · waiting {formatAgo(item.waitingSince)}
             </Text>
           </div>
           {confident ? (
@@ -176,10 +214,22 @@ function SelectionCard({
         {candidates.length === 0 ? (
           <Text size="sm">No candidates. Search again, enter the details by hand, or mark no match.</Text>
         ) : (
-          <Radio.Group value={choice} onChange={setChoice} name={`candidate-${item.jobId}`} label="Candidates" aria-describedby={headingId}>
+          <Radio.Group
+            value={choice}
+            onChange={setChoice}
+            name={`candidate-${item.jobId}`}
+            label="Candidates"
+            aria-describedby={headingId}
+          >
             <Stack gap="xs" mt={4}>
               {candidates.map((c) => (
-                <CandidateRow key={c.company_number} c={c} registerBase={registerBase} chosen={choice === c.company_number} confident={confident?.company_number === c.company_number} />
+                <CandidateRow
+                  key={c.company_number}
+                  c={c}
+                  registerBase={registerBase}
+                  chosen={choice === c.company_number}
+                  confident={confident?.company_number === c.company_number}
+                />
               ))}
             </Stack>
           </Radio.Group>
@@ -188,7 +238,11 @@ function SelectionCard({
           <Button onClick={() => choice && onSelect(choice)} disabled={!choice} loading={busy}>
             Confirm selection
           </Button>
-          <Button variant="default" onClick={() => noMatch.mutate({ jobIds: [item.jobId] })} loading={noMatch.isPending}>
+          <Button
+            variant="default"
+            onClick={() => noMatch.mutate({ jobIds: [item.jobId] })}
+            loading={noMatch.isPending}
+          >
             No match
           </Button>
           <Button variant="default" onClick={onManual}>
@@ -206,13 +260,38 @@ function SelectionCard({
 function standingBadge(c: Cand) {
   const status = (c.status ?? '').toLowerCase();
   if (c.standing === 'removed' || status.includes('removed')) return <Badge color="red">removed</Badge>;
-  if (c.standing === 'liquidation' || /liquidation|receivership/.test(status)) return <Badge color="red" variant="light">{c.status ?? 'in liquidation'}</Badge>;
-  if (c.standing === 'removing' || c.removal_commenced) return <Badge color="orange" variant="light">removal commenced</Badge>;
-  if (status === 'registered') return <Badge color="green" variant="outline">registered</Badge>;
+  if (c.standing === 'liquidation' || /liquidation|receivership/.test(status))
+    return (
+      <Badge color="red" variant="light">
+        {c.status ?? 'in liquidation'}
+      </Badge>
+    );
+  if (c.standing === 'removing' || c.removal_commenced)
+    return (
+      <Badge color="orange" variant="light">
+        removal commenced
+      </Badge>
+    );
+  if (status === 'registered')
+    return (
+      <Badge color="green" variant="outline">
+        registered
+      </Badge>
+    );
   return c.status ? <Badge color="gray">{c.status}</Badge> : null;
 }
 
-function CandidateRow({ c, registerBase, chosen, confident }: { c: Cand; registerBase: string; chosen: boolean; confident: boolean }) {
+function CandidateRow({
+  c,
+  registerBase,
+  chosen,
+  confident,
+}: {
+  c: Cand;
+  registerBase: string;
+  chosen: boolean;
+  confident: boolean;
+}) {
   return (
     <Paper withBorder p="xs" radius="sm" {...(chosen ? { className: 'rb-row-selected' } : {})}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -228,7 +307,9 @@ function CandidateRow({ c, registerBase, chosen, confident }: { c: Cand; registe
               </Text>
               {standingBadge(c)}
               {c.match_source ? (
-                <Tooltip label={`Found by the ${c.match_source === 'both' ? 'name and the address' : c.match_source} search`}>
+                <Tooltip
+                  label={`Found by the ${c.match_source === 'both' ? 'name and the address' : c.match_source} search`}
+                >
                   <Badge color="blue" variant="outline" size="sm">
                     match: {c.match_source}
                   </Badge>
@@ -241,15 +322,30 @@ function CandidateRow({ c, registerBase, chosen, confident }: { c: Cand; registe
               ) : null}
             </Group>
           }
-          description={[c.registered_address, c.incorporation_date ? `incorporated ${c.incorporation_date}` : null].filter(Boolean).join(' · ') || undefined}
+          description={
+            [c.registered_address, c.incorporation_date ? `incorporated ${c.incorporation_date}` : null]
+              .filter(Boolean)
+              .join(' · ') || undefined
+          }
         />
         <Group gap="xs" wrap="nowrap">
           {typeof c.score === 'number' ? (
-            <Badge size="lg" variant="light" color={c.score >= 70 ? 'green' : c.score >= 40 ? 'yellow' : 'gray'} aria-label={`score ${c.score} of 100`}>
+            <Badge
+              size="lg"
+              variant="light"
+              color={c.score >= 70 ? 'green' : c.score >= 40 ? 'yellow' : 'gray'}
+              aria-label={`score ${c.score} of 100`}
+            >
               {c.score}
             </Badge>
           ) : null}
-          <Anchor href={`${registerBase}/co/${encodeURIComponent(c.company_number)}`} target="_blank" rel="noreferrer" size="sm" aria-label={`${c.company_name} on the register (opens in a new tab)`}>
+          <Anchor
+            href={`${registerBase}/co/${encodeURIComponent(c.company_number)}`}
+            target="_blank"
+            rel="noreferrer"
+            size="sm"
+            aria-label={`${c.company_name} on the register (opens in a new tab)`}
+          >
             <Group gap={2} wrap="nowrap">
               Register <IconExternalLink size={14} aria-hidden="true" />
             </Group>

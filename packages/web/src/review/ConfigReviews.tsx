@@ -2,7 +2,20 @@
 // the active one (validated with the shared ExecutionConfigSchema before sending; the server's field errors land on
 // the same fields), "copy settings from" another restaurant, and "apply to the ticked" for the shared sections.
 import { useEffect, useMemo, useState } from 'react';
-import { Badge, Button, Checkbox, Grid, Group, NavLink, Paper, ScrollArea, Select, Stack, Text, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Grid,
+  Group,
+  NavLink,
+  Paper,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ExecutionConfigSchema } from '@regbatch/machines';
 import { fieldErrorsOf, useTRPC } from '../app/trpc';
@@ -47,7 +60,8 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
   useEffect(() => {
     setDrafts((prev) => {
       const next: Record<string, ConfigDraft> = {};
-      for (const i of items) next[i.jobId] = prev[i.jobId] ?? structuredClone((i.proposedConfig ?? {}) as ConfigDraft);
+      for (const i of items)
+        next[i.jobId] = prev[i.jobId] ?? structuredClone((i.proposedConfig ?? {}) as ConfigDraft);
       return next;
     });
     if (!activeId || !items.some((i) => i.jobId === activeId)) setActiveId(items[0]?.jobId ?? null);
@@ -62,13 +76,22 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
       onSuccess: (result, vars) => {
         const refused = result.results.filter((r) => !r.ok);
         const nextErrors = { ...errors };
-        for (const r of refused) nextErrors[r.jobId] = Object.fromEntries(Object.entries(r.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^configs\.\d+\.config\./, ''), v.join(', ')]));
-        for (const c of vars.configs) if (!refused.some((r) => r.jobId === c.jobId)) delete nextErrors[c.jobId];
+        for (const r of refused)
+          nextErrors[r.jobId] = Object.fromEntries(
+            Object.entries(r.fieldErrors ?? {}).map(([k, v]) => [
+              k.replace(/^configs\.\d+\.config\./, ''),
+              v.join(', '),
+            ]),
+          );
+        for (const c of vars.configs)
+          if (!refused.some((r) => r.jobId === c.jobId)) delete nextErrors[c.jobId];
         setErrors(nextErrors);
         notifications.show({
           color: refused.length ? 'yellow' : 'green',
           title: 'Configurations submitted',
-          message: refused.length ? `${result.applied} submitted; refused: ${refused.map((r) => `${nameOf.get(r.jobId) ?? r.jobId}: ${r.message ?? ''}`).join('; ')}` : `${result.applied} submitted; step 6 starts.`,
+          message: refused.length
+            ? `${result.applied} submitted; refused: ${refused.map((r) => `${nameOf.get(r.jobId) ?? r.jobId}: ${r.message ?? ''}`).join('; ')}`
+            : `${result.applied} submitted; step 6 starts.`,
         });
         setTicked((prev) => new Set([...prev].filter((id) => refused.some((r) => r.jobId === id))));
         void queryClient.invalidateQueries({ queryKey: trpc.reviews.list.queryKey() });
@@ -83,7 +106,11 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
           if (jobId && m) nextErrors[jobId] = { ...(nextErrors[jobId] ?? {}), [m[2]!]: messages.join(', ') };
         }
         setErrors(nextErrors);
-        notifications.show({ color: 'red', title: 'Fix the highlighted fields', message: 'Nothing was submitted.' });
+        notifications.show({
+          color: 'red',
+          title: 'Fix the highlighted fields',
+          message: 'Nothing was submitted.',
+        });
       },
     }),
   );
@@ -98,7 +125,13 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
       setErrors((prev) => ({ ...prev, ...local }));
       const first = Object.keys(local)[0]!;
       setActiveId(first);
-      notifications.show({ color: 'red', title: 'Fix the highlighted fields', message: `${Object.keys(local).map((id) => nameOf.get(id)).join(', ')}: nothing was submitted.` });
+      notifications.show({
+        color: 'red',
+        title: 'Fix the highlighted fields',
+        message: `${Object.keys(local)
+          .map((id) => nameOf.get(id))
+          .join(', ')}: nothing was submitted.`,
+      });
       return;
     }
     submit.mutate({ configs: jobIds.map((jobId) => ({ jobId, config: drafts[jobId] ?? {} })) });
@@ -117,7 +150,11 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
           <Button variant="default" disabled={ticked.size === 0} onClick={() => setTicked(new Set())}>
             Clear ticks
           </Button>
-          <Button disabled={ticked.size === 0} loading={submit.isPending && (submit.variables?.configs.length ?? 0) > 1} onClick={() => send([...ticked])}>
+          <Button
+            disabled={ticked.size === 0}
+            loading={submit.isPending && (submit.variables?.configs.length ?? 0) > 1}
+            onClick={() => send([...ticked])}
+          >
             Submit ticked ({ticked.size})
           </Button>
         </Group>
@@ -131,7 +168,9 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                 label="Tick all"
                 checked={ticked.size === items.length}
                 indeterminate={ticked.size > 0 && ticked.size < items.length}
-                onChange={(e) => setTicked(e.currentTarget.checked ? new Set(items.map((i) => i.jobId)) : new Set())}
+                onChange={(e) =>
+                  setTicked(e.currentTarget.checked ? new Set(items.map((i) => i.jobId)) : new Set())
+                }
               />
             </Group>
             <ScrollArea.Autosize mah={560} type="auto">
@@ -161,7 +200,13 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                       active={i.jobId === active.jobId}
                       onClick={() => setActiveId(i.jobId)}
                       aria-current={i.jobId === active.jobId ? 'true' : undefined}
-                      rightSection={errors[i.jobId] && Object.keys(errors[i.jobId]!).length ? <Badge color="red" size="xs">fix</Badge> : null}
+                      rightSection={
+                        errors[i.jobId] && Object.keys(errors[i.jobId]!).length ? (
+                          <Badge color="red" size="xs">
+                            fix
+                          </Badge>
+                        ) : null
+                      }
                     />
                   </Group>
                 ))}
@@ -170,7 +215,13 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
           </Paper>
         </Grid.Col>
         <Grid.Col span={9}>
-          <Paper withBorder radius="md" p="md" role="region" aria-label={`Configuration of ${active.restaurant.name}`}>
+          <Paper
+            withBorder
+            radius="md"
+            p="md"
+            role="region"
+            aria-label={`Configuration of ${active.restaurant.name}`}
+          >
             <Stack>
               <Group justify="space-between" align="flex-end">
                 <Title order={3} size="h4">
@@ -182,7 +233,9 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                     placeholder="another restaurant"
                     size="xs"
                     w={220}
-                    data={items.filter((i) => i.jobId !== active.jobId).map((i) => ({ value: i.jobId, label: i.restaurant.name }))}
+                    data={items
+                      .filter((i) => i.jobId !== active.jobId)
+                      .map((i) => ({ value: i.jobId, label: i.restaurant.name }))}
                     value={copyFrom}
                     onChange={setCopyFrom}
                     clearable
@@ -193,8 +246,14 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                     disabled={!copyFrom}
                     onClick={() => {
                       if (!copyFrom) return;
-                      setDrafts((prev) => ({ ...prev, [active.jobId]: copyShared(prev[copyFrom] ?? {}, prev[active.jobId] ?? draft) }));
-                      notifications.show({ title: 'Settings copied', message: `Website, services, payment and sub-steps from ${nameOf.get(copyFrom)}. Login, name, address and hours stay this restaurant's.` });
+                      setDrafts((prev) => ({
+                        ...prev,
+                        [active.jobId]: copyShared(prev[copyFrom] ?? {}, prev[active.jobId] ?? draft),
+                      }));
+                      notifications.show({
+                        title: 'Settings copied',
+                        message: `Website, services, payment and sub-steps from ${nameOf.get(copyFrom)}. Login, name, address and hours stay this restaurant's.`,
+                      });
                     }}
                   >
                     Copy
@@ -210,7 +269,10 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                         for (const id of targets) next[id] = copyShared(draft, prev[id] ?? {});
                         return next;
                       });
-                      notifications.show({ title: 'Settings applied', message: `Website, services, payment and sub-steps applied to ${targets.length} ticked restaurant(s).` });
+                      notifications.show({
+                        title: 'Settings applied',
+                        message: `Website, services, payment and sub-steps applied to ${targets.length} ticked restaurant(s).`,
+                      });
                     }}
                   >
                     Apply to ticked
@@ -219,7 +281,8 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
               </Group>
               {Object.keys(activeErrors).length ? (
                 <Text c="red.9" size="sm" role="alert">
-                  {Object.keys(activeErrors).length} field{Object.keys(activeErrors).length === 1 ? '' : 's'} to fix: {Object.keys(activeErrors).join(', ')}
+                  {Object.keys(activeErrors).length} field{Object.keys(activeErrors).length === 1 ? '' : 's'}{' '}
+                  to fix: {Object.keys(activeErrors).join(', ')}
                 </Text>
               ) : null}
               <ConfigForm
@@ -236,7 +299,10 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
                 }}
               />
               <Group justify="flex-end">
-                <Button onClick={() => send([active.jobId])} loading={submit.isPending && submit.variables?.configs.length === 1}>
+                <Button
+                  onClick={() => send([active.jobId])}
+                  loading={submit.isPending && submit.variables?.configs.length === 1}
+                >
                   Submit configuration
                 </Button>
               </Group>

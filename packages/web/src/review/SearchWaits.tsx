@@ -15,8 +15,18 @@ export function SearchWaits({ items }: { items: ReviewItem[] }) {
   const [manual, setManual] = useState<ReviewItem | null>(null);
   const [retry, setRetry] = useState<ReviewItem | null>(null);
   const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.reviews.list.queryKey() });
-  const noMatch = useMutation(trpc.reviews.noMatch.mutationOptions({ onSuccess: (r) => (notifyBulk('Marked as no match', r), invalidate()), onError: notifyFailed('No match was not saved') }));
-  const retryStep = useMutation(trpc.jobs.retryStep.mutationOptions({ onSuccess: () => (notifyDone('Step 2 retried'), invalidate()), onError: notifyFailed('The step was not retried') }));
+  const noMatch = useMutation(
+    trpc.reviews.noMatch.mutationOptions({
+      onSuccess: (r) => (notifyBulk('Marked as no match', r), invalidate()),
+      onError: notifyFailed('No match was not saved'),
+    }),
+  );
+  const retryStep = useMutation(
+    trpc.jobs.retryStep.mutationOptions({
+      onSuccess: () => (notifyDone('Step 2 retried'), invalidate()),
+      onError: notifyFailed('The step was not retried'),
+    }),
+  );
   return (
     <Stack component="section" aria-labelledby="search-heading">
       <Title order={2} size="h3" id="search-heading">
@@ -25,7 +35,14 @@ export function SearchWaits({ items }: { items: ReviewItem[] }) {
       {items.map((item) => {
         const q = (item.queries ?? {}) as { restaurant_name?: string; street?: string; city?: string };
         return (
-          <Card key={item.jobId} withBorder radius="md" role="group" aria-label={item.restaurant.name} data-job-id={item.jobId}>
+          <Card
+            key={item.jobId}
+            withBorder
+            radius="md"
+            role="group"
+            aria-label={item.restaurant.name}
+            data-job-id={item.jobId}
+          >
             <Stack gap="xs">
               <Group justify="space-between">
                 <Title order={3} size="h4">
@@ -43,19 +60,28 @@ export function SearchWaits({ items }: { items: ReviewItem[] }) {
                 <Text size="sm">The register had no candidate for this restaurant.</Text>
               )}
               <Text size="sm">
-                Searched: <Code>{q.restaurant_name ?? item.restaurant.name}</Code> at <Code>{[q.street, q.city].filter(Boolean).join(', ') || '—'}</Code>
+                Searched: <Code>{q.restaurant_name ?? item.restaurant.name}</Code> at{' '}
+                <Code>{[q.street, q.city].filter(Boolean).join(', ') || '—'}</Code>
               </Text>
               <Group gap="xs">
                 <Button onClick={() => setRetry(item)}>Search again</Button>
                 {item.searchFailed ? (
-                  <Button variant="default" onClick={() => retryStep.mutate({ jobId: item.jobId, step: 2 })} loading={retryStep.isPending}>
+                  <Button
+                    variant="default"
+                    onClick={() => retryStep.mutate({ jobId: item.jobId, step: 2 })}
+                    loading={retryStep.isPending}
+                  >
                     Retry step 2 as it was
                   </Button>
                 ) : null}
                 <Button variant="default" onClick={() => setManual(item)}>
                   Enter by hand
                 </Button>
-                <Button variant="default" onClick={() => noMatch.mutate({ jobIds: [item.jobId] })} loading={noMatch.isPending}>
+                <Button
+                  variant="default"
+                  onClick={() => noMatch.mutate({ jobIds: [item.jobId] })}
+                  loading={noMatch.isPending}
+                >
                   No match
                 </Button>
               </Group>

@@ -22,7 +22,10 @@ export function ManualEntryModal({ item, onClose }: { item: ReviewItem | null; o
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const form = useForm<Record<(typeof MANUAL_FIELDS)[number][0], string>>({
-    initialValues: Object.fromEntries(MANUAL_FIELDS.map(([k]) => [k, ''])) as Record<(typeof MANUAL_FIELDS)[number][0], string>,
+    initialValues: Object.fromEntries(MANUAL_FIELDS.map(([k]) => [k, ''])) as Record<
+      (typeof MANUAL_FIELDS)[number][0],
+      string
+    >,
     validate: { contact_name: (v) => (v.trim() ? null : 'a contact name is required') },
   });
   const save = useMutation(
@@ -30,7 +33,8 @@ export function ManualEntryModal({ item, onClose }: { item: ReviewItem | null; o
       onSuccess: (result) => {
         const refused = result.results.find((r) => !r.ok);
         if (refused) {
-          for (const [k, v] of Object.entries(refused.fieldErrors ?? {})) form.setFieldError(k.replace(/^entries\.\d+\.entry\./, ''), v.join(', '));
+          for (const [k, v] of Object.entries(refused.fieldErrors ?? {}))
+            form.setFieldError(k.replace(/^entries\.\d+\.entry\./, ''), v.join(', '));
           notifyBulk('Manual entry', result);
           return;
         }
@@ -41,25 +45,40 @@ export function ManualEntryModal({ item, onClose }: { item: ReviewItem | null; o
       },
       onError: (error) => {
         const fields = fieldErrorsOf(error);
-        for (const [k, v] of Object.entries(fields)) form.setFieldError(k.replace(/^entries\.\d+\.entry\./, ''), v.join(', '));
+        for (const [k, v] of Object.entries(fields))
+          form.setFieldError(k.replace(/^entries\.\d+\.entry\./, ''), v.join(', '));
         if (Object.keys(fields).length === 0) notifyFailed('Manual entry was not saved')(error);
       },
     }),
   );
   return (
-    <Modal opened={item !== null} onClose={onClose} title={`Enter details by hand: ${item?.restaurant.name ?? ''}`} size="lg">
+    <Modal
+      opened={item !== null}
+      onClose={onClose}
+      title={`Enter details by hand: ${item?.restaurant.name ?? ''}`}
+      size="lg"
+    >
       <form
         aria-label="Manual entry"
         onSubmit={form.onSubmit((values) => {
           if (!item) return;
-          const entry = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]));
-          save.mutate({ entries: [{ jobId: item.jobId, entry: { ...entry, contact_name: values.contact_name.trim() } }] });
+          const entry = Object.fromEntries(
+            Object.entries(values).map(([k, v]) => [k, v.trim() === '' ? null : v.trim()]),
+          );
+          save.mutate({
+            entries: [{ jobId: item.jobId, entry: { ...entry, contact_name: values.contact_name.trim() } }],
+          });
         })}
       >
         <Stack>
           <SimpleGrid cols={2}>
             {MANUAL_FIELDS.map(([key, label]) => (
-              <TextInput key={key} label={label} required={key === 'contact_name'} {...form.getInputProps(key)} />
+              <TextInput
+                key={key}
+                label={label}
+                required={key === 'contact_name'}
+                {...form.getInputProps(key)}
+              />
             ))}
           </SimpleGrid>
           <Group justify="flex-end">
@@ -87,7 +106,11 @@ export function RetrySearchModal({ item, onClose }: { item: ReviewItem | null; o
   const queryClient = useQueryClient();
   const q = (item?.queries ?? {}) as Query;
   const form = useForm({
-    initialValues: { restaurant_name: q.restaurant_name ?? item?.restaurant.name ?? '', street: q.street ?? '', city: q.city ?? item?.restaurant.city ?? '' },
+    initialValues: {
+      restaurant_name: q.restaurant_name ?? item?.restaurant.name ?? '',
+      street: q.street ?? '',
+      city: q.city ?? item?.restaurant.city ?? '',
+    },
   });
   const retry = useMutation(
     trpc.jobs.retrySearch.mutationOptions({
@@ -98,13 +121,21 @@ export function RetrySearchModal({ item, onClose }: { item: ReviewItem | null; o
       },
       onError: (error) => {
         const fields = fieldErrorsOf(error);
-        for (const [k, v] of Object.entries(fields)) form.setFieldError(k.replace(/^query\./, ''), v.join(', '));
-        if (Object.keys(fields).length === 0) notifyFailed('The search did not start')(new Error(messageOf(error)));
+        for (const [k, v] of Object.entries(fields))
+          form.setFieldError(k.replace(/^query\./, ''), v.join(', '));
+        if (Object.keys(fields).length === 0)
+          notifyFailed('The search did not start')(new Error(messageOf(error)));
       },
     }),
   );
   return (
-    <Modal opened={item !== null} onClose={onClose} title={`Search again: ${item?.restaurant.name ?? ''}`} size="lg" key={item?.jobId ?? 'none'}>
+    <Modal
+      opened={item !== null}
+      onClose={onClose}
+      title={`Search again: ${item?.restaurant.name ?? ''}`}
+      size="lg"
+      key={item?.jobId ?? 'none'}
+    >
       <form
         aria-label="Retry search"
         onSubmit={form.onSubmit((values) => {
