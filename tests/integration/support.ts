@@ -21,6 +21,7 @@ import {
   parseKeyringSpec,
   restaurantFacts,
   type EngineRuntime,
+  type TaskHandler,
   type Worker,
 } from '@regbatch/server';
 import { createTestDatabase, type TestDatabase } from '@regbatch/server/testing';
@@ -42,6 +43,8 @@ export interface Env {
   sandbox: SandboxServer;
   pool: BrowserPool;
   worker: Worker;
+  /** The real handler set the worker runs (tests call a handler again to re-run a task). */
+  handlers: Record<string, TaskHandler>;
   storage: string;
   close(): Promise<void>;
 }
@@ -69,6 +72,7 @@ export async function startEnv(opts: { browserSlots?: number; concurrency?: numb
     sandbox,
     pool,
     worker,
+    handlers: real.handlers,
     storage,
     async close() {
       await worker.stop().catch(() => undefined);
