@@ -67,9 +67,9 @@ describe('step 6 with the real handlers, real Chromium and the sandbox', () => {
     const ids = await importLeads(env);
     const restaurantId = ids.get(LEAD)!;
 
-    // The first image upload to the CDN fails with a 500 and the job allows no automatic retry, so uploadImages
-    // fails (and menuImport, optionSets and itemTags wait on it) until a person retries it.
-    await portal.setFault('cdn.upload', { errorRate: 1, errorStatus: 500, times: 1 });
+    // The onboarding database answers its first call with a 500 and the job allows no automatic retry, so
+    // syncOnboardingUser fails (off the critical path: nothing waits on it) until a person retries it.
+    await portal.setFault('onboarding.api', { errorRate: 1, errorStatus: 500, times: 1 });
     const { batchId, jobIds } = await startBatch(env, [restaurantId], { select: 'confident', config: 'defaults' }, { maxRetries: 0 });
     const jobId = jobIds[0]!;
     let state = '';
@@ -100,7 +100,7 @@ describe('step 6 with the real handlers, real Chromium and the sandbox', () => {
       status = await settled();
     }
     expect(status, state).toBe('completed');
-    expect(retried).toContain('uploadImages');
+    expect(retried).toContain('syncOnboardingUser');
     const firstRunMs = Date.now() - started;
 
     const email = lead.email!.toLowerCase();
