@@ -6,7 +6,7 @@ export * from './matching';
 export * from './events';
 export * from './yoloPlan';
 export * from './jobContext';
-export { jobSetup, atOf, stamp, resultsOf, errorMessageOf, type JobStateConfig, type DecisionSource } from './jobSetup';
+export { jobSetup, atOf, stamp, resultsOf, errorMessageOf, parseConfig, type JobStateConfig, type DecisionSource } from './jobSetup';
 export * from './taskState';
 export * from './jobMachine';
 export * from './yoloMachine';
