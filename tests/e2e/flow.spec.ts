@@ -22,7 +22,7 @@ test('an operator runs a batch of four from upload to final states without reloa
     /\d+ restaurants? imported/,
   );
   await screenshot(page, testInfo, 'upload-result');
-  await upload.getByRole('button', { name: 'Close' }).click();
+  await upload.getByRole('button', { name: 'Close', exact: true }).click();
 
   // Create a parallel batch of 4 from the imported restaurants and start it.
   const name = `Flow ${Date.now()}`;
