@@ -3,13 +3,13 @@
 // portal then holds one account, one restaurant, the full menu, the option sets on their dishes and the tags; a
 // sub-step failed by an injected fault and retried with substep.retry, and a second run of the same job's creating
 // sub-steps, leave one effect each. The original's records (pumpd_*, registration_logs, onboarding_status) agree.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortalClient, menuItemCount, parseLeadsFile, parseMenuCsv, parseOptionSetsCsv, type PortalClient } from '@regbatch/automation';
 import { SUB_STEP_KEYS, type SubStepKey } from '@regbatch/machines';
-import type { ClaimedTask } from '@regbatch/server';
+import { TaskFailure, type ClaimedTask } from '@regbatch/server';
 import { FIXTURES, LEADS_CSV, PERSON, describeBatch, importLeads, jobViews, log, startBatch, startEnv, waitFor, type Env } from './support';
 
 let env: Env;
@@ -166,6 +166,28 @@ describe('step 6 with the real handlers, real Chromium and the sandbox', () => {
     expect(outputs['createOnboardingUser']).toMatchObject({ created: false });
     expect((outputs['uploadImages'] as { uploaded: { reused: boolean }[] }).uploaded.every((u) => u.reused)).toBe(true);
     const again = await check();
+
+    // A failed attempt keeps its screenshot and trace on the task row, logged as a failed action: the portal
+    // answers the next save with a 500 while servicesConfig runs again.
+    await portal.setFault('portal.save', { errorRate: 1, errorStatus: 500, times: 1 });
+    const svc = tasks.find((x) => x.kind === 'servicesConfig')!;
+    const svcTask: ClaimedTask = { id: svc.id, kind: svc.kind, task: svc.task, jobId: svc.job_id, batchId: svc.batch_id, organisationId: svc.organisation_id, idempotencyKey: svc.idempotency_key, attempt: svc.attempt + 1, input: svc.input };
+    const failedRun = await env.handlers['servicesConfig']!({ task: svcTask, input: svc.input, signal: new AbortController().signal, idempotencyKey: svc.idempotency_key, workerId: 'rerun', db: env.rt.db, log }).then(
+      () => null,
+      (e: unknown) => e as TaskFailure,
+    );
+    await portal.clearFaults();
+    expect(failedRun).toBeInstanceOf(TaskFailure);
+    expect(failedRun).toMatchObject({ retryable: true });
+    const { rows: art } = await sql<{ artifacts: { ref: string; name: string }[] }>`select artifacts from public.registration_tasks where id = ${svc.id}`.execute(env.rt.db);
+    const names = art[0]!.artifacts.map((a) => a.name);
+    expect(names).toContain('servicesConfig-screenshot.png');
+    expect(names.some((n) => /^servicesConfig-trace-\d+\.zip$/.test(n))).toBe(true);
+    for (const a of art[0]!.artifacts) expect(existsSync(join(env.artifactsDir, a.ref))).toBe(true);
+    const { rows: failedLog } = await sql<{ screenshot_paths: string[] | null }>`
+      select screenshot_paths from public.registration_logs where restaurant_id = ${restaurantId} and action = 'services_configuration' and status = 'failed'`.execute(env.rt.db);
+    expect(failedLog).toHaveLength(1);
+    expect(failedLog[0]!.screenshot_paths?.length).toBe(art[0]!.artifacts.length);
     expect(again.restaurants[0]!.id).toBe(first.restaurants[0]!.id);
     expect(await count('pumpd_accounts', restaurantId)).toBe(1);
     expect(await count('pumpd_restaurants', restaurantId)).toBe(1);

@@ -12,6 +12,7 @@ import { createBrowserPool, createSandboxServer, findChromium, type BrowserPool,
 import {
   SEED_ORGANISATIONS,
   SEED_USERS,
+  createArtifactStore,
   createEngineRuntime,
   createLeadsImporter,
   createRealHandlers,
@@ -46,6 +47,8 @@ export interface Env {
   /** The real handler set the worker runs (tests call a handler again to re-run a task). */
   handlers: Record<string, TaskHandler>;
   storage: string;
+  /** Where failed attempts' screenshots and traces are stored (below `storage`). */
+  artifactsDir: string;
   close(): Promise<void>;
 }
 
@@ -59,13 +62,14 @@ export async function startEnv(opts: { browserSlots?: number; concurrency?: numb
   if (!chromium) throw new Error('no Chromium: run scripts/ensure-browser.mjs or set CHROMIUM_PATH');
   const browserSlots = opts.browserSlots ?? 2;
   const pool = createBrowserPool({ executablePath: chromium, allowedHosts: [new URL(sandbox.url).host], maxContexts: browserSlots, log: { info: () => undefined, warn: () => undefined } });
-  const real = createRealHandlers({ db: rt.db, secrets: rt.secrets, log, sandboxUrl: sandbox.url, pool, artifacts: null });
+  const storage = mkdtempSync(join(tmpdir(), 'regbatch-it-'));
+  const artifactsDir = join(storage, 'artifacts');
+  const real = createRealHandlers({ db: rt.db, secrets: rt.secrets, log, sandboxUrl: sandbox.url, pool, artifacts: createArtifactStore(artifactsDir) });
   const worker = createWorker(
     { db: rt.db, engine: rt.engine, secrets: rt.secrets, log, registry: createRegistry(real.handlers) },
     { maxInProcess: opts.concurrency ?? 6, leaseMs: 60_000, pollMs: 1_000, limits: defaultLimits({ accountGapMs: 0, browserSlots }), listenUrl: tdb.url },
   );
   await worker.start();
-  const storage = mkdtempSync(join(tmpdir(), 'regbatch-it-'));
   return {
     tdb,
     rt,
@@ -74,6 +78,7 @@ export async function startEnv(opts: { browserSlots?: number; concurrency?: numb
     worker,
     handlers: real.handlers,
     storage,
+    artifactsDir,
     async close() {
       await worker.stop().catch(() => undefined);
       await real.close();
