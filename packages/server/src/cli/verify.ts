@@ -60,7 +60,7 @@ export async function verifyAgainstSandbox(db: Db, sandboxUrl: string, rows: rea
   const [accounts, dupes] = await Promise.all([portal.accounts(), portal.duplicates()]);
   // Menu items the lead's own file lists twice (two "Baklava" in one category, at two prices) come back twice by
   // design; they are taken out once the lead's file is read below.
-  let allDupes = Object.entries(dupes).flatMap(([kind, list]) => list.map((d) => ({ kind, key: d.key.toLowerCase(), count: d.count })));
+  let allDupes = Object.entries(dupes).flatMap(([kind, list]) => (list as { key: string; count: number }[]).map((d) => ({ kind, key: d.key.toLowerCase(), count: d.count })));
   const { rows: sources } = await sql<{ id: string; menu_source: MenuSource | null }>`
     select id, menu_source from restaurants where id = any(${rows.map((r) => r.restaurantId)}::uuid[])`.execute(db);
   const sourceOf = new Map(sources.map((s) => [s.id, typeof s.menu_source === 'string' ? (JSON.parse(s.menu_source) as MenuSource) : s.menu_source]));
