@@ -15,7 +15,10 @@ test('an operator runs a batch of four from upload to final states without reloa
   // Upload the fixture leads (a re-import updates, never duplicates).
   await page.getByRole('button', { name: 'Upload leads' }).first().click();
   const upload = page.getByRole('dialog', { name: 'Upload leads' });
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), upload.getByLabel('Leads file (CSV)').click()]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    upload.getByLabel('Leads file (CSV)').click(),
+  ]);
   await chooser.setFiles(process.env.E2E_LEADS_FILE!);
   await upload.getByRole('button', { name: 'Upload' }).click();
   await expect(upload.getByRole('region', { name: 'Import result' })).toContainText(

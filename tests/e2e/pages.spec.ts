@@ -11,6 +11,7 @@ import {
   signInAs,
   USERS,
   Api,
+  type BrowserGlobals,
 } from './support/fixtures';
 import { reviewsOf } from './support/waits';
 
@@ -95,7 +96,10 @@ test('keyboard: the inbox selection is made with the keys alone, with a visible 
     .filter({ has: page.getByRole('radiogroup') })
     .first();
   await card.getByRole('radio').first().focus();
-  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  const outline = await page.evaluate(() => {
+    const g = globalThis as unknown as BrowserGlobals;
+    return g.getComputedStyle(g.document.activeElement).outlineStyle;
+  });
   expect(outline).not.toBe('none');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: /Company selections/ })).toHaveCount(0, { timeout: 30_000 });

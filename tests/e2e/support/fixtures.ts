@@ -3,6 +3,13 @@
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
+/** The few browser globals the page callbacks touch (this project compiles without the DOM library). */
+export interface BrowserGlobals {
+  localStorage: { setItem(key: string, value: string): void };
+  document: { documentElement: { scrollWidth: number; clientWidth: number }; activeElement: unknown };
+  getComputedStyle(element: unknown): { outlineStyle: string };
+}
+
 export const USERS = {
   adminA: 'admin@org-a.example',
   userA: 'user@org-a.example',
@@ -59,7 +66,10 @@ async function unwrap<T>(path: string, res: Response): Promise<T> {
 /** Signs in through the page's own storage (the token the dev login issues), then opens `path`. */
 export async function signInAs(page: Page, email: string, path = '/batches'): Promise<Api> {
   const api = await Api.as(email);
-  await page.addInitScript((token) => window.localStorage.setItem('regbatch.token', token), api.token);
+  await page.addInitScript(
+    (token) => (globalThis as unknown as BrowserGlobals).localStorage.setItem('regbatch.token', token),
+    api.token,
+  );
   await page.goto(path);
   return api;
 }
@@ -84,10 +94,10 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 
 /** The page does not scroll sideways (1280×800 is the test viewport). */
 export async function expectNoHorizontalScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
+  const { scrollWidth, clientWidth } = await page.evaluate(() => {
+    const root = (globalThis as unknown as BrowserGlobals).document.documentElement;
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+  });
   expect(scrollWidth, `${what} scrolls horizontally (${scrollWidth} > ${clientWidth})`).toBeLessThanOrEqual(
     clientWidth,
   );

@@ -66,7 +66,12 @@ async function main(): Promise<void> {
       ephemeral: true,
       log: { info: () => {}, debug: () => {}, warn: (m) => process.stderr.write(`${m}\n`) },
     });
-    stops.push(() => embedded.stop());
+    stops.push(async () => {
+      await embedded.stop();
+      // As root the data may live outside the scratch directory (where the postgres user can reach it).
+      if (!embedded.dataDir.startsWith(scratch))
+        await rm(path.dirname(embedded.dataDir), { recursive: true, force: true });
+    });
     adminUrl = embedded.url;
   }
   const name = `regbatch_e2e_${randomBytes(5).toString('hex')}`;
