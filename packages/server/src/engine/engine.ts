@@ -86,7 +86,21 @@ export interface Engine {
   applyEvent(target: Target, event: AnyEventObject, actor: Actor, opts?: ApplyOptions): Promise<ApplyResult>;
   applyEventOrThrow(target: Target, event: AnyEventObject, actor: Actor, opts?: ApplyOptions): Promise<Applied>;
   createBatch(input: CreateBatchInput): Promise<CreatedBatch>;
+  /** Adds restaurants to a batch that has not started (draft or pending): job rows, steps, snapshots and `batch.addJobs`, in one transaction. */
+  addJobs(batchId: string, restaurants: readonly CreateBatchRestaurant[], actor: Actor): Promise<EditedBatch>;
+  /** Removes jobs (by job or restaurant id) from a batch that has not started, with `batch.removeJobs`, in one transaction. */
+  removeJobs(batchId: string, which: JobSelector, actor: Actor): Promise<EditedBatch>;
   readonly machines: MachineSet;
+}
+
+export type JobSelector = { readonly jobIds: readonly string[] } | { readonly restaurantIds: readonly string[] };
+
+export interface EditedBatch {
+  readonly batchId: string;
+  /** The jobs added or removed. */
+  readonly jobIds: string[];
+  readonly revision: number;
+  readonly totalRestaurants: number;
 }
 
 export interface CreateBatchRestaurant {
@@ -358,27 +372,203 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
     if (notes.cancelled.length) await sql`select pg_notify(${CHANNEL_CANCEL}, ${notes.cancelled.join(',')})`.execute(trx);
   }
 
-  const applyEvent: Engine['applyEvent'] = async (target, event, actor, opts = {}) => {
-    if (!event || typeof event.type !== 'string') throw new EngineError('invalid_input', `event must be an object with a string "type", got ${JSON.stringify(event)}`);
-    return transact(async (trx) => {
+  /** One command transaction: visibility as the user, then `fn` under the engine's locks, NOTIFY, commit hooks. */
+  async function command<T>(target: Target, actor: Actor, fn: (trx: Db, notes: TxNotes) => Promise<T>, wake?: (res: T, notes: TxNotes) => void): Promise<T> {
+    const { res, notes } = await transact(async (trx) => {
       if (actor.type === 'user') await checkVisible(trx, target, actor);
       const notes: TxNotes = { events: [], taskKinds: new Set(), cancelled: [], tasksCreated: 0, commit: [] };
-      const res = await applyLocked(trx, target, event, actor, opts, notes);
-      // A finished task frees a slot under the global limits, and a batch event may resume one: wake claimers.
-      if (opts.fence) notes.taskKinds.add('slot');
-      if (target.type === 'batch' && res.ok) notes.taskKinds.add('batch');
+      const res = await fn(trx, notes);
+      wake?.(res, notes);
       await notify(trx, notes);
       return { res, notes };
-    }).then(({ res, notes }) => {
-      for (const f of notes.commit) f();
-      return res;
     });
+    for (const f of notes.commit) f();
+    return res;
+  }
+
+  const applyEvent: Engine['applyEvent'] = async (target, event, actor, opts = {}) => {
+    if (!event || typeof event.type !== 'string') throw new EngineError('invalid_input', `event must be an object with a string "type", got ${JSON.stringify(event)}`);
+    return command(
+      target,
+      actor,
+      (trx, notes) => applyLocked(trx, target, event, actor, opts, notes),
+      (res, notes) => {
+        // A finished task frees a slot under the global limits, and a batch event may resume one: wake claimers.
+        if (opts.fence) notes.taskKinds.add('slot');
+        if (target.type === 'batch' && res.ok) notes.taskKinds.add('batch');
+      },
+    );
   };
 
   const applyEventOrThrow: Engine['applyEventOrThrow'] = async (target, event, actor, opts) => {
     const res = await applyEvent(target, event, actor, opts);
     if (!res.ok) throw new EventRejectedError(res);
     return res;
+  };
+
+  interface JobsSpec {
+    readonly batchId: string;
+    readonly batchName: string;
+    readonly organisationId: string;
+    readonly restaurants: readonly CreateBatchRestaurant[];
+    readonly jobIds: readonly string[];
+    readonly at: string;
+    readonly creator: string;
+  }
+
+  /**
+   * Inserts the jobs of `spec` (creation of a batch, or restaurants added before it starts): each job's initial
+   * snapshot, its six step rows, its search row and its `engine.created` event, after `leadEvents`.
+   */
+  async function insertJobs(trx: Db, spec: JobsSpec, leadEvents: readonly RowValues[] = []): Promise<void> {
+    const { batchId, organisationId, at, creator } = spec;
+    let fastInitial: boolean | null = null;
+    const jobRows: RowValues[] = [];
+    const stepRows: RowValues[] = [];
+    const candRows: RowValues[] = [];
+    const eventRows: RowValues[] = [...leadEvents];
+    for (let i = 0; i < spec.restaurants.length; i++) {
+      const r = spec.restaurants[i]!;
+      const jobId = spec.jobIds[i]!;
+      const executionConfig =
+        r.executionConfig === undefined
+          ? undefined
+          : await secrets.seal(r.executionConfig, machines.inputSecretPaths, { organisationId, purpose: 'execution_config' }, trx);
+      const jobInput = {
+        jobId,
+        batchId,
+        organisationId,
+        restaurant: r.restaurant,
+        ...(executionConfig === undefined ? {} : { executionConfig }),
+        ...(r.maxRetries === undefined ? {} : { maxRetries: r.maxRetries }),
+        ...(r.autoPolicies === undefined ? {} : { autoPolicies: r.autoPolicies }),
+      };
+      let jSnap: AnyMachineSnapshot;
+      if (fastInitial === true) {
+        jSnap = machines.job.initialSnapshot!(jobInput);
+      } else {
+        const [full, jActions] = start(machines.job.machine, jobInput);
+        if (jActions.some((a) => a.type === 'runTask' || a.type === 'schedule')) {
+          throw new EngineError('invalid_input', 'the job machine requested work on creation; jobs start through batch.start');
+        }
+        jSnap = full;
+        // A full initial transition costs milliseconds per job; the adapter's shortcut is trusted for the rest of
+        // these jobs only if it reproduces this one exactly.
+        if (fastInitial === null && machines.job.initialSnapshot) {
+          const same = stableJson(persist(machines.job.machine, machines.job.initialSnapshot(jobInput))) === stableJson(persist(machines.job.machine, full));
+          fastInitial = same && jActions.every((a) => !['runTask', 'schedule', 'cancelTask', 'cancelSchedule', 'notifyBatch'].includes(a.type));
+          if (!same) log.warn('the job machine adapter\'s initialSnapshot differs from the initial transition; not used');
+        }
+      }
+      const p = machines.job.project(jSnap);
+      jobRows.push({
+        ...stripIdentity(p.job, JOB_IDENTITY),
+        id: jobId,
+        batch_job_id: batchId,
+        restaurant_id: r.restaurant.id,
+        organisation_id: organisationId,
+        execution_config: executionConfig ?? p.job.execution_config ?? {},
+        machine_snapshot: persist(machines.job.machine, jSnap),
+        machine_version: machines.job.version,
+        revision: 0,
+      });
+      for (const s of p.steps) stepRows.push({ ...stripIdentity(s, ['id', 'created_at', 'updated_at']), job_id: jobId });
+      if (p.searchCandidates) {
+        candRows.push({ ...stripIdentity(p.searchCandidates, ['id', 'created_at', 'updated_at']), restaurant_id: r.restaurant.id, registration_job_id: jobId });
+      }
+      eventRows.push({ job_id: jobId, batch_id: batchId, organisation_id: organisationId, revision: 0, event: { type: 'engine.created', input: jobInput, at }, state_after: jSnap.value, actor: creator });
+    }
+    try {
+      await bulkInsert(trx, 'registration_jobs', jobRows);
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string; detail?: string };
+      if (e.code === '23505' && e.constraint === 'registration_jobs_unique_restaurant_batch') {
+        const dup = /restaurant_id\)=\([^,]+, ([^)]+)\)/.exec(e.detail ?? '')?.[1];
+        throw new EngineError('duplicate_restaurant', `restaurants: restaurant ${dup ?? '(see detail)'} appears more than once in batch "${spec.batchName}"`, false, e.detail);
+      }
+      if (e.code === '23503') throw new EngineError('invalid_input', `restaurants: ${e.detail ?? 'a restaurant does not exist'}`, false, e.detail);
+      throw err;
+    }
+    await bulkInsert(trx, 'registration_job_steps', stepRows);
+    if (candRows.length) await bulkInsert(trx, 'companies_office_search_candidates', candRows);
+    await bulkInsert(trx, 'registration_job_events', eventRows);
+  }
+
+  /**
+   * Applies batch.addJobs / batch.removeJobs under the batch's lock. The machine takes them only in draft and
+   * pending; any other state becomes a thrown rejection that says why (the transaction then writes nothing).
+   */
+  async function editBatch(trx: Db, batchId: string, event: AnyEventObject, actor: Actor, notes: TxNotes): Promise<Applied> {
+    const res = await applyLocked(trx, { type: 'batch', id: batchId }, event, actor, {}, notes);
+    if (res.ok) return res;
+    const { rows } = await sql<{ status: string }>`select status from registration_batch_jobs where id = ${batchId}`.execute(trx);
+    throw new EventRejectedError({
+      ok: false,
+      code: res.code === 'target_final' ? 'target_final' : 'not_applicable',
+      message: `batch ${batchId} is ${rows[0]?.status ?? 'unknown'}: restaurants can be added or removed only before it starts (draft or pending)`,
+    });
+  }
+
+  function edited(batchId: string, jobIds: string[], res: Applied): EditedBatch {
+    return { batchId, jobIds, revision: res.revision, totalRestaurants: Number(machines.batch.project(res.snapshot).total_restaurants ?? 0) };
+  }
+
+  const addJobs: Engine['addJobs'] = async (batchId, restaurants, actor) => {
+    if (restaurants.length === 0) throw new EngineError('invalid_input', 'restaurants: add at least one restaurant (got 0)');
+    const ids = restaurants.map((r) => r.restaurant.id);
+    const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    if (twice.length) throw new EngineError('duplicate_restaurant', `restaurants: restaurant ${twice.join(', ')} appears more than once in the restaurants to add`);
+    const jobIds = restaurants.map(() => randomUUID());
+    const at = clock.now().toISOString();
+    const target: Target = { type: 'batch', id: batchId };
+    return command(target, actor, async (trx, notes) => {
+      const res = await editBatch(trx, batchId, { type: 'batch.addJobs', jobIds, at }, actor, notes);
+      // Under the batch's lock: no other edit of this batch can add the same restaurant meanwhile.
+      const { rows: batch } = await sql<{ name: string; organisation_id: string }>`select name, organisation_id from registration_batch_jobs where id = ${batchId}`.execute(trx);
+      const { name, organisation_id: organisationId } = batch[0]!;
+      const { rows: present } = await sql<{ restaurant_id: string }>`
+        select restaurant_id from registration_jobs where batch_job_id = ${batchId} and restaurant_id = any(${ids}::uuid[]) order by restaurant_id`.execute(trx);
+      if (present.length) {
+        throw new EngineError('duplicate_restaurant', `restaurants: restaurant ${present.map((r) => r.restaurant_id).join(', ')} is already in batch "${name}"`);
+      }
+      const { rows: foreign } = await sql<{ id: string }>`
+        select id from restaurants where id = any(${ids}::uuid[]) and organisation_id is distinct from ${organisationId}`.execute(trx);
+      if (foreign.length) {
+        throw new EngineError('invalid_input', `restaurants: restaurant ${foreign.map((r) => r.id).join(', ')} belongs to another organisation than batch "${name}"`);
+      }
+      await insertJobs(trx, { batchId, batchName: name, organisationId, restaurants, jobIds, at, creator: actorLabel(actor) });
+      notes.taskKinds.add('batch');
+      log.info({ batchId, added: jobIds.length }, 'restaurants added to batch');
+      return edited(batchId, jobIds, res);
+    });
+  };
+
+  const removeJobs: Engine['removeJobs'] = async (batchId, which, actor) => {
+    const byJob = 'jobIds' in which;
+    const ids = [...new Set(byJob ? which.jobIds : which.restaurantIds)];
+    const field = byJob ? 'jobIds' : 'restaurantIds';
+    if (ids.length === 0) throw new EngineError('invalid_input', `${field}: remove at least one (got 0)`);
+    const target: Target = { type: 'batch', id: batchId };
+    return command(target, actor, async (trx, notes) => {
+      // Jobs first, then the batch (the engine's lock order); a job being deleted needs the full row lock.
+      const { rows } = await (byJob
+        ? sql<{ id: string; key: string }>`select id, id as key from registration_jobs where batch_job_id = ${batchId} and id = any(${ids}::uuid[]) order by id for update`
+        : sql<{ id: string; key: string }>`select id, restaurant_id as key from registration_jobs where batch_job_id = ${batchId} and restaurant_id = any(${ids}::uuid[]) order by id for update`
+      ).execute(trx);
+      const found = new Set(rows.map((r) => r.key));
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) {
+        throw new EngineError('not_found', `${field}: ${byJob ? 'job' : 'restaurant'} ${missing.join(', ')} is not in batch ${batchId}`);
+      }
+      const jobIds = rows.map((r) => r.id);
+      const res = await editBatch(trx, batchId, { type: 'batch.removeJobs', jobIds }, actor, notes);
+      // Steps, events and tasks go with the job (on delete cascade); the search row would only lose its job id.
+      await sql`delete from companies_office_search_candidates where registration_job_id = any(${jobIds}::uuid[])`.execute(trx);
+      await sql`delete from registration_jobs where id = any(${jobIds}::uuid[])`.execute(trx);
+      notes.taskKinds.add('batch');
+      log.info({ batchId, removed: jobIds.length }, 'restaurants removed from batch');
+      return edited(batchId, jobIds, res);
+    });
   };
 
   const createBatch: Engine['createBatch'] = async (input) => {
@@ -398,79 +588,9 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         values (${batchId}, ${input.name}, ${input.organisationId}, ${input.sourceLeadScrapeJobId ?? null}, ${mode}, ${input.createdBy ?? null},
           ${JSON.stringify(persist(machines.batch.machine, bSnap))}, ${machines.batch.version}, 0 ${sqlVals(bRow, BATCH_IDENTITY.concat(['name', 'execution_mode', 'created_by', 'source_lead_scrape_job_id']))})`.execute(trx);
 
-      let fastInitial: boolean | null = null;
       const creator = actorLabel(input.createdBy ? { type: 'user', userId: input.createdBy } : { type: 'system', name: 'engine' });
-      const jobRows: RowValues[] = [];
-      const stepRows: RowValues[] = [];
-      const candRows: RowValues[] = [];
-      const eventRows: RowValues[] = [
-        { job_id: null, batch_id: batchId, organisation_id: input.organisationId, revision: 0, event: { type: 'engine.created', input: batchInput, at }, state_after: bSnap.value, actor: creator },
-      ];
-      for (let i = 0; i < input.restaurants.length; i++) {
-        const r = input.restaurants[i]!;
-        const jobId = jobIds[i]!;
-        const executionConfig =
-          r.executionConfig === undefined
-            ? undefined
-            : await secrets.seal(r.executionConfig, machines.inputSecretPaths, { organisationId: input.organisationId, purpose: 'execution_config' }, trx);
-        const jobInput = {
-          jobId,
-          batchId,
-          organisationId: input.organisationId,
-          restaurant: r.restaurant,
-          ...(executionConfig === undefined ? {} : { executionConfig }),
-          ...(r.maxRetries === undefined ? {} : { maxRetries: r.maxRetries }),
-          ...(r.autoPolicies === undefined ? {} : { autoPolicies: r.autoPolicies }),
-        };
-        let jSnap: AnyMachineSnapshot;
-        if (fastInitial === true) {
-          jSnap = machines.job.initialSnapshot!(jobInput);
-        } else {
-          const [full, jActions] = start(machines.job.machine, jobInput);
-          if (jActions.some((a) => a.type === 'runTask' || a.type === 'schedule')) {
-            throw new EngineError('invalid_input', 'the job machine requested work on creation; jobs start through batch.start');
-          }
-          jSnap = full;
-          // A full initial transition costs milliseconds per job; the adapter's shortcut is trusted for the rest of
-          // this batch only if it reproduces this one exactly.
-          if (fastInitial === null && machines.job.initialSnapshot) {
-            const same = stableJson(persist(machines.job.machine, machines.job.initialSnapshot(jobInput))) === stableJson(persist(machines.job.machine, full));
-            fastInitial = same && jActions.every((a) => !['runTask', 'schedule', 'cancelTask', 'cancelSchedule', 'notifyBatch'].includes(a.type));
-            if (!same) log.warn('the job machine adapter\'s initialSnapshot differs from the initial transition; not used');
-          }
-        }
-        const p = machines.job.project(jSnap);
-        jobRows.push({
-          ...stripIdentity(p.job, JOB_IDENTITY),
-          id: jobId,
-          batch_job_id: batchId,
-          restaurant_id: r.restaurant.id,
-          organisation_id: input.organisationId,
-          execution_config: executionConfig ?? p.job.execution_config ?? {},
-          machine_snapshot: persist(machines.job.machine, jSnap),
-          machine_version: machines.job.version,
-          revision: 0,
-        });
-        for (const s of p.steps) stepRows.push({ ...stripIdentity(s, ['id', 'created_at', 'updated_at']), job_id: jobId });
-        if (p.searchCandidates) {
-          candRows.push({ ...stripIdentity(p.searchCandidates, ['id', 'created_at', 'updated_at']), restaurant_id: r.restaurant.id, registration_job_id: jobId });
-        }
-        eventRows.push({ job_id: jobId, batch_id: batchId, organisation_id: input.organisationId, revision: 0, event: { type: 'engine.created', input: jobInput, at }, state_after: jSnap.value, actor: creator });
-      }
-      try {
-        await bulkInsert(trx, 'registration_jobs', jobRows);
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string; detail?: string };
-        if (e.code === '23505' && e.constraint === 'registration_jobs_unique_restaurant_batch') {
-          const dup = /restaurant_id\)=\([^,]+, ([^)]+)\)/.exec(e.detail ?? '')?.[1];
-          throw new EngineError('duplicate_restaurant', `restaurants: restaurant ${dup ?? '(see detail)'} appears more than once in batch "${input.name}"`, false, e.detail);
-        }
-        if (e.code === '23503') throw new EngineError('invalid_input', `restaurants: ${e.detail ?? 'a restaurant does not exist'}`, false, e.detail);
-        throw err;
-      }
-      await bulkInsert(trx, 'registration_job_steps', stepRows);
-      if (candRows.length) await bulkInsert(trx, 'companies_office_search_candidates', candRows);
-      await bulkInsert(trx, 'registration_job_events', eventRows);
+      const batchEvent = { job_id: null, batch_id: batchId, organisation_id: input.organisationId, revision: 0, event: { type: 'engine.created', input: batchInput, at }, state_after: bSnap.value, actor: creator };
+      await insertJobs(trx, { batchId, batchName: input.name, organisationId: input.organisationId, restaurants: input.restaurants, jobIds, at, creator }, [batchEvent]);
       const notes: TxNotes = { events: [{ t: 'batch', id: batchId, rev: 0, batch: batchId, type: 'engine.created' }], taskKinds: new Set(), cancelled: [], tasksCreated: 0, commit: [] };
       const lockedBatch: LockedRow = { id: batchId, batch_id: batchId, organisation_id: input.organisationId, restaurant_id: null, machine_snapshot: null, machine_version: null, revision: 0 };
       await writeEffects(trx, { type: 'batch', id: batchId }, lockedBatch, readEffects(bActions), 0, notes);
@@ -480,7 +600,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
     });
   };
 
-  return { applyEvent, applyEventOrThrow, createBatch, machines };
+  return { applyEvent, applyEventOrThrow, createBatch, addJobs, removeJobs, machines };
 }
 
 /** The event log's actor column: "user:<uuid>", or the system component's name ("engine", "worker:<id>", "job:<uuid>"). */

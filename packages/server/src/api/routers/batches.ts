@@ -1,6 +1,6 @@
-// batches.*: list (tabs by status incl. "needs attention", paginated, pending-review counts), get, create, start,
-// pause, resume, cancel (admin), export (CSV of results), stateCounts (jobs per machine state and time in state),
-// and the live onChange stream. Reads run as the user (RLS); commands go through the engine.
+// batches.*: list (tabs by status incl. "needs attention", paginated, pending-review counts), get, create, add/remove
+// restaurants (before start), start, pause, resume, cancel (admin), export (CSV of results), stateCounts (jobs per
+// machine state and time in state), and the live onChange stream. Reads run as the user (RLS); commands go through the engine.
 import { tracked } from '@trpc/server';
 import { sql, type Transaction } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
@@ -9,7 +9,8 @@ import type { DB } from '../../db/index';
 import type { AuthUser } from '../../auth/users';
 import { asUser, endUserRole, visibleOrganisations } from '../context';
 import { ApiError, toTRPCError, zodFieldErrors } from '../errors';
-import { command } from '../commands';
+import { command, userActor } from '../commands';
+import type { CreateBatchRestaurant } from '../../engine/engine';
 import { maskSecrets } from '../mask';
 import { iso, num, restaurantFacts, statePaths } from '../rows';
 import { adminProcedure, authedProcedure, router } from '../trpc';
@@ -19,6 +20,7 @@ import {
   batchesCreateInput,
   batchesListInput,
   batchIdInput,
+  batchRestaurantsInput,
   batchStreamInput,
   listStreamInput,
   type BatchListFilter,
@@ -254,6 +256,48 @@ export async function readOrgEvents(trx: Trx, organisations: readonly string[], 
   return { messages, pending };
 }
 
+/** The restaurants by id, each visible to the user (RLS) and of `organisationId`; else a not-found / bad-input error naming them. */
+async function restaurantsFor(trx: Trx, ids: readonly string[], organisationId: string) {
+  const unique = [...new Set(ids)];
+  const orgs = await visibleOrganisations(trx);
+  await endUserRole(trx);
+  const rows = unique.length && orgs.length
+    ? await trx.selectFrom('restaurants').selectAll().where('id', 'in', unique).where('organisation_id', 'in', orgs).execute()
+    : [];
+  const found = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.filter((id) => !found.has(id));
+  if (missing.length) {
+    throw new ApiError('not_found', `restaurants not found or not visible to you: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` (+${missing.length - 10})` : ''}`, {
+      restaurantIds: missing.map((id) => `${id} not found`),
+    });
+  }
+  const foreign = rows.filter((r) => r.organisation_id !== organisationId);
+  if (foreign.length) {
+    throw new ApiError('invalid_input', `restaurants of another organisation: ${foreign.map((r) => r.id).join(', ')}`, {
+      restaurantIds: foreign.map((r) => `${r.id} belongs to another organisation`),
+    });
+  }
+  return unique.map((id) => found.get(id)!);
+}
+
+/**
+ * What a restaurant added later inherits from the batch: the default configuration, auto-policies and retry bound
+ * its first job was created with (none when the batch has no job left).
+ */
+async function batchJobDefaults(trx: Trx, batchId: string): Promise<Pick<CreateBatchRestaurant, 'executionConfig' | 'autoPolicies' | 'maxRetries'>> {
+  const { rows } = await sql<{ input: { executionConfig?: unknown; autoPolicies?: CreateBatchRestaurant['autoPolicies']; maxRetries?: number } | null }>`
+    select e.event->'input' as input
+      from registration_jobs j join registration_job_events e on e.job_id = j.id and e.revision = 0
+     where j.batch_job_id = ${batchId}
+     order by j.created_at, j.id limit 1`.execute(trx);
+  const input = rows[0]?.input ?? {};
+  return {
+    ...(input.executionConfig === undefined ? {} : { executionConfig: input.executionConfig }),
+    ...(input.autoPolicies === undefined ? {} : { autoPolicies: input.autoPolicies }),
+    ...(input.maxRetries === undefined ? {} : { maxRetries: input.maxRetries }),
+  };
+}
+
 export const batchesRouter = router({
   list: authedProcedure.input(batchesListInput).query(({ ctx, input }) =>
     asUser(ctx.deps.db, ctx.me, async (trx) => {
@@ -317,28 +361,7 @@ export const batchesRouter = router({
       }
       preset = parsed.data;
     }
-    const unique = [...new Set(input.restaurantIds)];
-    const restaurants = await asUser(ctx.deps.db, ctx.me, async (trx) => {
-      const orgs = await visibleOrganisations(trx);
-      await endUserRole(trx);
-      const rows = unique.length && orgs.length
-        ? await trx.selectFrom('restaurants').selectAll().where('id', 'in', unique).where('organisation_id', 'in', orgs).execute()
-        : [];
-      const found = new Map(rows.map((r) => [r.id, r]));
-      const missing = unique.filter((id) => !found.has(id));
-      if (missing.length) {
-        throw new ApiError('not_found', `restaurants not found or not visible to you: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` (+${missing.length - 10})` : ''}`, {
-          restaurantIds: missing.map((id) => `${id} not found`),
-        });
-      }
-      const foreign = rows.filter((r) => r.organisation_id !== organisationId);
-      if (foreign.length) {
-        throw new ApiError('invalid_input', `restaurants of another organisation: ${foreign.map((r) => r.id).join(', ')}`, {
-          restaurantIds: foreign.map((r) => `${r.id} belongs to another organisation`),
-        });
-      }
-      return unique.map((id) => found.get(id)!);
-    });
+    const restaurants = await asUser(ctx.deps.db, ctx.me, (trx) => restaurantsFor(trx, input.restaurantIds, organisationId));
     const created = await ctx.deps.engine.createBatch({
       organisationId,
       name: input.name,
@@ -358,6 +381,28 @@ export const batchesRouter = router({
     }
     ctx.log.info({ batchId: created.batchId, jobs: created.jobIds.length, userId: ctx.me.id }, 'batch created');
     return { batchId: created.batchId, jobIds: created.jobIds, started };
+  }),
+
+  /** Adds restaurants to a batch before it starts (draft or pending); they take the batch's configuration and policies. */
+  addRestaurants: authedProcedure.input(batchRestaurantsInput).mutation(async ({ ctx, input }) => {
+    const { restaurants, defaults } = await asUser(ctx.deps.db, ctx.me, async (trx) => {
+      const batch = await loadBatch(trx, input.batchId);
+      const restaurants = await restaurantsFor(trx, input.restaurantIds, batch.organisation_id);
+      return { restaurants, defaults: await batchJobDefaults(trx, batch.id) };
+    });
+    const res = await ctx.deps.engine.addJobs(
+      input.batchId,
+      restaurants.map((r) => ({ restaurant: restaurantFacts(r as unknown as Record<string, unknown>), ...defaults })),
+      userActor(ctx.me),
+    );
+    ctx.log.info({ batchId: input.batchId, added: res.jobIds.length, userId: ctx.me.id }, 'restaurants added to batch');
+    return { batchId: res.batchId, jobIds: res.jobIds, revision: res.revision, totalRestaurants: res.totalRestaurants };
+  }),
+  /** Removes restaurants (their jobs) from a batch before it starts (draft or pending). */
+  removeRestaurants: authedProcedure.input(batchRestaurantsInput).mutation(async ({ ctx, input }) => {
+    const res = await ctx.deps.engine.removeJobs(input.batchId, { restaurantIds: input.restaurantIds }, userActor(ctx.me));
+    ctx.log.info({ batchId: input.batchId, removed: res.jobIds.length, userId: ctx.me.id }, 'restaurants removed from batch');
+    return { batchId: res.batchId, jobIds: res.jobIds, revision: res.revision, totalRestaurants: res.totalRestaurants };
   }),
 
   start: authedProcedure.input(batchIdInput).mutation(({ ctx, input }) =>
