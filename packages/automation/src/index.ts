@@ -22,6 +22,7 @@ export * from './extraction/storePage';
 export * from './leads/parse';
 export * from './sandbox/cli';
 export * from './handlers/steps';
+export * from './handlers/accountPassword';
 // The portal's inspection client and the sandbox's own credentials: the demo points an organisation at the sandbox
 // and verifies what the flows created through them.
 export { createPortalClient, SANDBOX_PORTAL_DEFAULTS, type PortalClient } from './sandbox/portal';

@@ -211,6 +211,8 @@ const step4: JobStateConfig = {
         companyNumber: context.search.selectedCompanyNumber,
         candidate: context.search.selectedCompanyData,
         manualEntry: context.search.manualEntry,
+        // The host generates and seals the account password step 5 proposes, unless a preset config supplies it.
+        generateAccountPassword: context.presetConfig == null,
       }),
       onSucceeded: { target: '#job.active.step5', actions: ['companyDetailsSaved'] },
       onFailed: { target: '#job.active.step4.failed', actions: [{ type: 'failStep', params: { step: 4, task: STEP_TASKS.companyDetails } }] },

@@ -37,7 +37,7 @@ import {
   type RegistryCompany,
   type SearchQueries,
 } from './matching';
-import { defaultExecutionConfig, safeNormaliseExecutionConfig } from './config/executionConfig';
+import { defaultExecutionConfig, isSecretRef, safeNormaliseExecutionConfig } from './config/executionConfig';
 
 const parsedConfigs = new WeakMap<object, ReturnType<typeof safeNormaliseExecutionConfig>>();
 
@@ -66,6 +66,21 @@ function decisionOf(context: JobContext, event: JobEvent, source: DecisionSource
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+/**
+ * The account password step 4's handler generated and sealed: `account_password_ref` of the company.details output.
+ * Read from the task's recorded output, so a replay of the event log proposes the same reference.
+ */
+export function accountPasswordRefOf(output: unknown): { secret_ref: string } | null {
+  const ref = (output as { account_password_ref?: unknown } | null)?.account_password_ref;
+  return isSecretRef(ref) ? { secret_ref: ref.secret_ref } : null;
+}
+
+function withoutPasswordRef(details: CompanyDetails): CompanyDetails {
+  if (!('account_password_ref' in details)) return details;
+  const { account_password_ref: _ref, ...rest } = details as CompanyDetails & { account_password_ref?: unknown };
+  return rest;
 }
 
 /** A search task's output: `{ results: RegistryCompany[] }` (a bare array is accepted too). */
@@ -477,7 +492,8 @@ export const jobSetup = setup({
     // ---- step 4 / 5: company details, configuration ----
     companyDetailsSaved: assign(({ context, event }) => {
       const output = event.type === 'task.succeeded' ? event.output : null;
-      const company = isCompanyDetails(output) ? output : null;
+      // The sealed account password travels beside the details (see accountPasswordRefOf), not as a company fact.
+      const company = isCompanyDetails(output) ? withoutPasswordRef(output) : null;
       const number = company?.company_number ?? context.search.selectedCompanyNumber;
       return {
         company,
@@ -495,7 +511,11 @@ export const jobSetup = setup({
       };
     }),
     proposeConfig: assign(({ context }) => {
-      const proposed = context.presetConfig ?? defaultExecutionConfig(context.restaurant, context.company);
+      const proposed =
+        context.presetConfig ??
+        defaultExecutionConfig(context.restaurant, context.company, {
+          accountPasswordRef: accountPasswordRefOf(taskOf(context, STEP_TASKS.companyDetails).output),
+        });
       return {
         proposedConfig: proposed,
         steps: patchStep(context.steps, 5, (s) => ({ resultData: { ...s.resultData, proposed_config: proposed } })),

@@ -82,7 +82,9 @@ describe('fixture leads', () => {
         primary_color: lead.primary_color,
         secondary_color: lead.secondary_color,
       });
-      const config = normaliseExecutionConfig(defaultExecutionConfig(restaurant, null));
+      const config = normaliseExecutionConfig(
+        defaultExecutionConfig(restaurant, null, { accountPasswordRef: { secret_ref: '6d1c2b7e-8f3a-4b5c-9d0e-1f2a3b4c5d6e' } }),
+      );
       expect(config.email).toBe(email);
       expect(config.phone).toBe(phone);
       expect(config.restaurant.opening_hours).toEqual(hours);

@@ -10,7 +10,6 @@ import {
   SECRET_PATHS,
   coerceOpeningHours,
   defaultExecutionConfig,
-  defaultPassword,
   defaultSubdomain,
   emailSchema,
   formatOpeningHours,
@@ -643,11 +642,14 @@ const COMPANY: CompanyDetails = {
   },
 };
 
+/** The reference step 4's handler returns for the password it generated and sealed. */
+const GENERATED = { secret_ref: '0b6f0a52-3c1e-4f7e-9a41-2d5c8e7f1a90' };
+
 describe("step 4's defaults", () => {
   test('are derived from the lead and the company, normalised, and validate', () => {
-    const draft = defaultExecutionConfig(LEAD, COMPANY);
+    const draft = defaultExecutionConfig(LEAD, COMPANY, { accountPasswordRef: GENERATED });
     expect(draft.email).toBe('owner3@xn--pnekepizzaco-ggc.example.nz');
-    expect(draft.password).toBe('Ponekepizzaco789!');
+    expect(draft.password).toEqual(GENERATED);
     expect(draft.phone).toBe('+64225550203');
     expect(draft.gst_number).toBe('100-123-456');
     expect(draft.settings).toMatchObject({
@@ -671,7 +673,7 @@ describe("step 4's defaults", () => {
     expect(draft.onboarding).toEqual({
       user_name: 'Tom Hemi NGATA',
       user_email: 'owner3@xn--pnekepizzaco-ggc.example.nz',
-      user_password: 'Ponekepizzaco789!',
+      user_password: GENERATED,
     });
     expect(normaliseExecutionConfig(draft)).toEqual(draft);
   });
@@ -679,7 +681,7 @@ describe("step 4's defaults", () => {
   test("without a usable lead email the NZBN record's is used; without any the draft says so and does not validate", () => {
     const noEmail = { ...LEAD, email: 'not-an-email' };
     expect(defaultExecutionConfig(noEmail, COMPANY).email).toBe('accounts@ponekepizza.example.nz');
-    const draft = defaultExecutionConfig(noEmail, null);
+    const draft = defaultExecutionConfig(noEmail, null, { accountPasswordRef: GENERATED });
     expect(draft.email).toBeNull();
     expect(draft.gst_number).toBeNull();
     expect(draft.onboarding.user_name).toBeNull();
@@ -706,22 +708,31 @@ describe("step 4's defaults", () => {
   });
 
   test.each([
-    ['Kōwhai Burger Co (Ponsonby)', 'Kowhaiburgerco789!', 'kowhai-burger-co'],
-    ["Smokey T's BBQ", 'Smokeytsbbq789!', 'smokey-t-s-bbq'],
-    ['Noi', 'Noi789!', 'order-noi'],
-    ['88', 'Restaurant789!', 'order-88'],
-  ])("the original's password and subdomain rules: %j → %j, %j", (name, password, subdomain) => {
-    expect(defaultPassword(name)).toBe(password);
+    ['Kōwhai Burger Co (Ponsonby)', 'kowhai-burger-co'],
+    ["Smokey T's BBQ", 'smokey-t-s-bbq'],
+    ['Noi', 'order-noi'],
+    ['88', 'order-88'],
+  ])("the original's subdomain rule: %j → %j", (name, subdomain) => {
     expect(defaultSubdomain(name)).toBe(subdomain);
   });
 
-  test('a stored password hint and user email win over derived ones', () => {
+  test('a stored user email wins over derived ones; a stored password hint never reaches the defaults as text', () => {
     const draft = defaultExecutionConfig(
       { ...LEAD, user_email: 'Login@Example.nz', user_password_hint: 'kept-secret-1' },
       COMPANY,
+      { accountPasswordRef: GENERATED },
     );
     expect(draft.email).toBe('login@example.nz');
-    expect(draft.password).toBe('kept-secret-1');
+    expect(draft.password).toEqual(GENERATED);
+    expect(JSON.stringify(draft)).not.toContain('kept-secret-1');
+  });
+
+  test('without a generated reference the password is left for a person to supply: never derived from the name', () => {
+    const draft = defaultExecutionConfig({ ...LEAD, name: 'Kōwhai Burger Co (Ponsonby)' }, COMPANY);
+    expect(draft.password).toBeNull();
+    expect(draft.onboarding.user_password).toBeNull();
+    expect(JSON.stringify(draft)).not.toMatch(/789!/);
+    expect(issuesOf(draft)).toEqual(['password: expected string, got null']);
   });
 });
 

@@ -133,7 +133,12 @@ export const nameResults = {
   ],
 };
 
+/** The account password step 4's handler generated and sealed: the machine only ever sees this reference. */
+export const generatedPasswordRef = { secret_ref: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
+
+/** company.details output as the host returns it: the company, plus the sealed generated password's reference. */
 export const companyDetails = {
+  account_password_ref: generatedPasswordRef,
   company_name: 'PIZZA PALACE LIMITED',
   company_number: '1234567',
   nzbn: '9429000000001',

@@ -8,7 +8,7 @@ import {
   checkEvent,
   type Effect,
 } from '../src';
-import { Driver, companyDetails, jobInput, nameResults } from './harness';
+import { Driver, companyDetails, generatedPasswordRef, jobInput, nameResults } from './harness';
 
 function toStep3(d: Driver) {
   d.send({ type: 'job.start' });
@@ -211,6 +211,35 @@ describe('jobMachine: the six steps', () => {
     d.succeed('step4.companyDetails', companyDetails);
     expect(d.snapshot.matches({ active: 'step6' })).toBe(true);
     expect(d.context.steps[5].resultData).toMatchObject({ source: 'auto-policy' });
+  });
+
+  it("step 4's default configuration holds the account password only as a secret reference", () => {
+    const d = new Driver(jobMachine, jobInput({ autoPolicies: { select: 'confident', config: 'defaults' } }));
+    toStep3(d);
+    d.succeed('step4.companyDetails', companyDetails);
+    // The defaults policy applied the proposal: both passwords are the reference step 4's handler returned.
+    expect(d.snapshot.matches({ active: 'step6' })).toBe(true);
+    const applied = projectJob(d.snapshot).job.execution_config as { password: unknown; onboarding: { user_password: unknown } };
+    expect(applied.password).toEqual(generatedPasswordRef);
+    expect(applied.onboarding.user_password).toEqual(generatedPasswordRef);
+    // ...and every sub-step's input carries it as that reference.
+    for (const t of d.openTasks()) expect(JSON.stringify(t.input)).not.toMatch(/"password":"|"user_password":"/);
+    // The reference is not kept as a company fact, and no name-derived password (the original's "<Name>789!") exists.
+    expect(d.context.company).not.toHaveProperty('account_password_ref');
+    const everything = JSON.stringify({ snapshot: d.snapshot, effects: d.log });
+    expect(everything).not.toContain('Pizzapalace789!');
+    expect(everything).not.toMatch(/789!/);
+  });
+
+  it('without a reference from step 4 the proposal has no password and the defaults policy waits for a person', () => {
+    const d = new Driver(jobMachine, jobInput({ autoPolicies: { select: 'confident', config: 'defaults' } }));
+    toStep3(d);
+    const { account_password_ref: _ref, ...details } = companyDetails;
+    d.succeed('step4.companyDetails', details);
+    expect(d.snapshot.matches({ active: { step5: 'waiting' } })).toBe(true);
+    const proposed = projectJob(d.snapshot).steps[4]!.result_data.proposed_config as { password: unknown; onboarding: { user_password: unknown } };
+    expect(proposed.password).toBeNull();
+    expect(proposed.onboarding.user_password).toBeNull();
   });
 
   it('step 4 failure fails the job; step.retry { step: 4 } re-runs the extraction', () => {

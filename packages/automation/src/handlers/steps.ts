@@ -14,6 +14,7 @@ import { parseMenuCsv } from '../menu/parse';
 import type { MenuSource } from '../leads/parse';
 import { RegistryError } from '../registry/errors';
 import type { RegistryClient } from '../registry/types';
+import { generateAccountPassword, type SealSecret } from './accountPassword';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL only, like the engine's Db
 export type AnyDb = Kysely<any>;
@@ -25,6 +26,11 @@ export interface StepTaskContext {
   readonly idempotencyKey: string;
   readonly db: AnyDb;
   readonly task: { readonly organisationId: string; readonly attempt: number };
+  /**
+   * Stores a secret encrypted for the task's organisation (the worker's secret store). company.details seals the
+   * account password it proposes with it; a host without one proposes none (a person supplies it in step 5).
+   */
+  readonly sealSecret?: SealSecret;
 }
 
 export type StepHandler = (ctx: StepTaskContext) => Promise<unknown>;
@@ -49,6 +55,8 @@ interface StepInput {
   companyNumber?: string | null;
   candidate?: { nzbn?: string | null; company_number?: string | null } | null;
   manualEntry?: Record<string, unknown> | null;
+  /** false when the job's configuration already has its password (a preset), so step 4 proposes none. */
+  generateAccountPassword?: boolean;
 }
 
 function input(ctx: StepTaskContext): StepInput {
@@ -234,6 +242,28 @@ async function saveBranding(db: AnyDb, restaurantId: string, b: StoreBranding): 
     where id = ${restaurantId}`.execute(db);
 }
 
+const STORED_REF = /^secret_ref:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * The account password step 5's defaults propose, as a reference (the job machine is pure and never makes one up):
+ * the restaurant's stored password hint when it has one, as the original preferred it, else a generated one; either
+ * is sealed here, so the task output, the event log and the snapshot carry only `{ secret_ref }`.
+ */
+async function proposeAccountPassword(ctx: StepTaskContext, deps: StepHandlerDeps, restaurantId: string): Promise<{ secret_ref: string } | null> {
+  if (input(ctx).generateAccountPassword === false || !ctx.sealSecret) return null;
+  const found = await sql<{ user_password_hint: string | null }>`
+    select user_password_hint from public.restaurants where id = ${restaurantId}`.execute(ctx.db);
+  const hint = text(found.rows[0]?.user_password_hint);
+  const stored = hint ? STORED_REF.exec(hint) : null;
+  if (stored) return { secret_ref: stored[1]! };
+  try {
+    const ref = await ctx.sealSecret(hint ?? generateAccountPassword(), hint ? 'company.details.user_password_hint' : 'company.details.generated_password');
+    return { secret_ref: ref.secret_ref };
+  } catch (err) {
+    throw translate(deps, err);
+  }
+}
+
 export function createStepHandlers(deps: StepHandlerDeps): Record<'extraction.run' | 'registry.searchByName' | 'registry.searchByAddress' | 'company.details', StepHandler> {
   const client = (ctx: StepTaskContext) => deps.registry(input(ctx).organisationId ?? ctx.task.organisationId, ctx.db);
 
@@ -277,7 +307,8 @@ export function createStepHandlers(deps: StepHandlerDeps): Record<'extraction.ru
         }
       }
       await saveCompanyContacts(ctx.db, restaurantId, details);
-      return details;
+      const ref = await proposeAccountPassword(ctx, deps, restaurantId);
+      return ref ? { ...details, account_password_ref: ref } : details;
     },
 
     async 'extraction.run'(ctx) {

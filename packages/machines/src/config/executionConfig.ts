@@ -661,15 +661,12 @@ function first<T>(schema: z.ZodType<T>, values: readonly unknown[]): T | null {
 }
 
 /**
- * The original's batch password rule: bracketed text removed, letters only, first letter upper, rest lower,
- * then "789!" ("Kōwhai Burger Co (Ponsonby)" → "Kowhaiburgerco789!"; no letters → "Restaurant789!").
+ * What the host generated for step 4's defaults (DESIGN §4): the machine is pure, so it never makes up a password;
+ * the `company.details` handler generates one, seals it, and its output carries only the reference.
  */
-export function defaultPassword(restaurantName: string): string {
-  const letters = cleanRestaurantName(restaurantName)
-    .normalize('NFD')
-    .replace(/[^A-Za-z]/g, '');
-  if (letters === '') return 'Restaurant789!';
-  return `${letters.charAt(0).toUpperCase()}${letters.slice(1).toLowerCase()}789!`;
+export interface GeneratedDefaults {
+  /** The account password the step-4 handler sealed (`{ secret_ref }`); absent: a person supplies one in step 5. */
+  readonly accountPasswordRef?: SecretRef | null;
 }
 
 /** The subdomain the original proposed: lower case, non-alphanumerics as hyphens, padded to 4 characters. */
@@ -703,13 +700,15 @@ function currentDirector(company: CompanyDetails | null | undefined): string | n
 
 /**
  * Step 4's configuration defaults, derived as the original's form did (reference §2.3 step 5): the account email
- * from the restaurant, else its NZBN record; the original's password rule; phone, colours, theme, cuisines, header
+ * from the restaurant, else its NZBN record; the password only as the reference the host generated (never the
+ * original's name-derived rule, which put a guessable plaintext password in snapshots and events); phone, colours, theme, cuisines, header
  * image and hours from the restaurant; the GST number and a director's name from the company. Every value is
  * already normalised; what cannot be derived is null, and the result validates once a person supplies it.
  */
 export function defaultExecutionConfig(
   restaurant: RestaurantFacts,
   company: CompanyDetails | null | undefined,
+  generated: GeneratedDefaults = {},
 ): ExecutionConfigDraft {
   const nzbn = company?.nzbn_details ?? null;
   const email = first(emailSchema, [
@@ -719,9 +718,8 @@ export function defaultExecutionConfig(
     nzbn?.email,
     ...(nzbn?.emails ?? []),
   ]);
-  const password: SecretValue = isBlank(restaurant.user_password_hint)
-    ? defaultPassword(restaurant.name)
-    : (restaurant.user_password_hint as string);
+  const ref = generated.accountPasswordRef;
+  const password: SecretRef | null = ref && isSecretRef(ref) ? { secret_ref: ref.secret_ref } : null;
   const phone = first(nzPhoneSchema, [
     restaurant.phone,
     restaurant.contact_phone,

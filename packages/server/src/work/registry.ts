@@ -25,6 +25,11 @@ export interface TaskContext {
   readonly workerId: string;
   readonly db: Db;
   readonly log: Logger;
+  /**
+   * Stores a secret the handler made (step 4's generated account password) encrypted for the task's organisation
+   * and returns its reference, which is all the output may carry (DESIGN §4). The worker always provides it.
+   */
+  readonly sealSecret?: (plaintext: string, purpose: string) => Promise<{ readonly secret_ref: string }>;
 }
 
 export type TaskHandler = (ctx: TaskContext) => Promise<unknown>;

@@ -3,6 +3,7 @@
 // key first, as the real flows check the portal. A real target for tests, benchmarks and dry runs.
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { generateAccountPassword } from '@regbatch/automation';
 import { SUB_STEP_KEYS, type TaskKind } from '@regbatch/machines';
 import type { Db } from '../engine/db';
 import { TaskFailure, sleep, type TaskContext, type TaskHandler } from './registry';
@@ -93,7 +94,14 @@ export function createSimulateHandlers(config: SimulateConfig = {}): Record<stri
     'registry.searchByName': read((ctx) => simulatedCompanies(restaurantOf(ctx))),
     // The register's address search knows no names; the name search alone finds the company here.
     'registry.searchByAddress': read(() => []),
-    'company.details': read((ctx) => simulatedDetails(ctx.input, restaurantOf(ctx))),
+    // As the real handler does: the proposed account password is generated and sealed here; only its reference returns.
+    'company.details': read(async (ctx) => {
+      const details = simulatedDetails(ctx.input, restaurantOf(ctx));
+      const wanted = (ctx.input as { generateAccountPassword?: boolean } | null)?.generateAccountPassword !== false;
+      if (!wanted || !ctx.sealSecret) return details;
+      const ref = await ctx.sealSecret(generateAccountPassword(), 'company.details.generated_password');
+      return { ...(details as object), account_password_ref: { secret_ref: ref.secret_ref } };
+    }),
   };
   for (const key of SUB_STEP_KEYS) {
     handlers[key] = create((ctx) => {

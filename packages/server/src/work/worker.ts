@@ -192,7 +192,8 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     } else {
       try {
         const input = await secrets.revealDeep(t.input);
-        const output = await handler({ task: t, input, signal: ac.signal, idempotencyKey: t.idempotencyKey, workerId: id, db, log: tlog });
+        const sealSecret = (plaintext: string, purpose: string) => secrets.put(plaintext, { organisationId: t.organisationId, purpose });
+        const output = await handler({ task: t, input, signal: ac.signal, idempotencyKey: t.idempotencyKey, workerId: id, db, log: tlog, sealSecret });
         outcome = { ok: true, output: output ?? null };
       } catch (err) {
         if (ac.signal.aborted) {

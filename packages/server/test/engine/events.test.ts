@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { SEED_USERS } from '../../src/db/seedIdentities';
 import { simulatedCompanies } from '../../src/work/simulate';
 import { EngineError } from '../../src/engine/errors';
-import { ORG, SERVER_DIR, SYSTEM, harness, inProcessWorker, makeRestaurants, restaurantsInput, waitFor, type Harness } from './helpers';
+import { AUTO, ORG, SERVER_DIR, SYSTEM, harness, inProcessWorker, makeRestaurants, restaurantsInput, waitFor, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -128,6 +128,55 @@ describe('applyEvent', () => {
     expect(hits).toEqual([]);
     const { rows: secrets } = await sql<{ n: string }>`select count(*) as n from encrypted_secrets`.execute(h.db);
     expect(Number(secrets[0]!.n)).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it("step 4's default configuration holds the account password only as a secret reference", async () => {
+    // The auto policies take the job through step 4 and apply step 5's defaults with no person involved: the
+    // password the defaults propose is generated and sealed by step 4's handler, never derived from the name.
+    const [r] = await makeRestaurants(h.db, 1, 'Defaults');
+    const { jobIds } = await h.rt.engine.createBatch({ organisationId: ORG, name: 'Defaults', restaurants: restaurantsInput([r!], { autoPolicies: AUTO }) });
+    const jobId = jobIds[0]!;
+    await h.rt.engine.applyEventOrThrow({ type: 'job', id: jobId }, { type: 'job.start' }, SYSTEM);
+    const w = inProcessWorker(h);
+    await w.start();
+    await waitFor(async () => (await jobRow(jobId)).status === 'completed', 90_000, 'the job to complete');
+    await w.stop();
+
+    // registration_jobs.execution_config (applied by the defaults policy) holds a reference in both places.
+    const { rows: cfg } = await sql<{ execution_config: { password: unknown; onboarding: { user_password: unknown } } }>`
+      select execution_config from registration_jobs where id = ${jobId}`.execute(h.db);
+    const ref = cfg[0]!.execution_config.password as { secret_ref: string };
+    expect(ref).toEqual({ secret_ref: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(cfg[0]!.execution_config.onboarding.user_password).toEqual(ref);
+    const { rows: applied } = await sql<{ result_data: { source?: string } }>`
+      select result_data from registration_job_steps where job_id = ${jobId} and step_number = 5`.execute(h.db);
+    expect(applied[0]!.result_data.source).toBe('auto-policy');
+
+    // It resolves to a real, strong password, and that is what step 6's handler received (the simulated account
+    // creation records the hash of the password in its revealed input).
+    const password = await h.rt.secrets.reveal(ref);
+    expect(password).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[^A-Za-z\d]).{20}$/);
+    const { createHash } = await import('node:crypto');
+    const { rows: fx } = await sql<{ effect: { password_sha256?: string } }>`
+      select effect from simulate_effects where job_id = ${jobId} and kind = 'cloudwaitressAccount'`.execute(h.db);
+    expect(fx[0]!.effect.password_sha256).toBe(createHash('sha256').update(password).digest('hex'));
+    // Step 6's stored task input carries the reference, not the password.
+    const { rows: inputs } = await sql<{ input: { config: { password: unknown } } }>`
+      select input from registration_tasks where job_id = ${jobId} and kind = 'cloudwaitressAccount'`.execute(h.db);
+    expect(inputs[0]!.input.config.password).toEqual(ref);
+
+    // Every table's rows as text: neither the generated password nor the original's name-derived one appears.
+    const derived = `${r!.name.replace(/[^A-Za-z]/g, '').charAt(0).toUpperCase()}${r!.name.replace(/[^A-Za-z]/g, '').slice(1).toLowerCase()}789!`;
+    const { rows: tables } = await sql<{ t: string }>`select quote_ident(table_schema) || '.' || quote_ident(table_name) as t from information_schema.tables
+      where table_schema in ('public', 'auth', 'supabase_migrations') and table_type = 'BASE TABLE'`.execute(h.db);
+    const hits: string[] = [];
+    for (const { t } of tables) {
+      for (const secret of [password, derived]) {
+        const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.raw(t)} x where strpos(x::text, ${secret}) > 0`.execute(h.db);
+        if (Number(rows[0]!.n) > 0) hits.push(`${t}: ${secret === password ? 'generated' : 'derived'}`);
+      }
+    }
+    expect(hits).toEqual([]);
   }, 120_000);
 
   it('an invalid configuration is refused with field errors naming the field and value, and nothing is written', async () => {
