@@ -1,4 +1,4 @@
-// `regbatch batch create|start|pause|resume|status|watch|cancel|export`: the API's batch procedures called
+// `regbatch batch create|add|remove|start|pause|resume|status|watch|cancel|export`: the API's batch procedures called
 // in-process as the --as user, with progress bars for `watch`, a summary table for `status`, and `--json` for scripts.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -102,7 +102,7 @@ function printStatus(ctx: CliContext, p: BatchProgress, table: string): void {
 }
 
 export function registerBatchCommand(program: Command, ctx: CliContext): void {
-  const batch = program.command('batch').description('Registration batches: create, start, pause, resume, watch, cancel, export');
+  const batch = program.command('batch').description('Registration batches: create, add, remove, start, pause, resume, watch, cancel, export');
 
   batch
     .command('create')
@@ -137,6 +137,27 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
         else ctx.print(`batch ${created.batchId}: ${created.jobIds.length} restaurant(s)${created.started ? ', started' : o.draft ? ', draft' : ''}`);
       }),
     );
+
+  for (const [name, verb] of [
+    ['add', 'added to'],
+    ['remove', 'removed from'],
+  ] as const) {
+    batch
+      .command(name)
+      .argument('<batchId>')
+      .description(`Restaurants ${verb} a batch that has not started (draft or pending).`)
+      .requiredOption('--restaurants <ids>', 'comma-separated restaurant ids')
+      .option('--json', 'print { batchId, jobIds, revision, totalRestaurants } as JSON')
+      .option(...asOption)
+      .action((batchId: string, o: SessionOptions & { restaurants: string }) =>
+        withSession(ctx, o.as, async (s) => {
+          const restaurantIds = o.restaurants.split(',').map((x) => x.trim()).filter(Boolean);
+          const r = await (name === 'add' ? s.api.batches.addRestaurants : s.api.batches.removeRestaurants)({ batchId, restaurantIds });
+          if (o.json) ctx.print(JSON.stringify(r));
+          else ctx.print(`batch ${batchId}: ${r.jobIds.length} restaurant(s) ${verb === 'added to' ? 'added' : 'removed'}, ${r.totalRestaurants} in total`);
+        }),
+      );
+  }
 
   for (const [name, description] of [
     ['start', 'Start a pending batch.'],
