@@ -307,7 +307,9 @@ export function BatchesPage() {
               </Stack>
             </Tabs.Panel>
           ) : (
-            <Tabs.Panel key={t.value} value={t.value} />
+            <Tabs.Panel key={t.value} value={t.value}>
+              {null}
+            </Tabs.Panel>
           ),
         )}
       </Tabs>
