@@ -147,12 +147,17 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       lastHeartbeatOk = Date.now();
       return;
     }
-    const { rows } = await sql<{ id: string }>`
-      update registration_tasks set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), heartbeat_at = now()
-       where id = any(${ids}::uuid[]) and status = 'running' and lease_owner = ${id}
-       returning id`.execute(db);
+    // One row per statement: a multi-row update locks its rows in no fixed order and deadlocked against
+    // transactions that cancel or finish several of the same tasks (seen in the recovery benchmark).
+    const alive = new Set<string>();
+    for (const taskId of ids) {
+      const { rows } = await sql<{ id: string }>`
+        update registration_tasks set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}), heartbeat_at = now()
+         where id = ${taskId}::uuid and status = 'running' and lease_owner = ${id}
+         returning id`.execute(db);
+      if (rows.length > 0) alive.add(taskId);
+    }
     lastHeartbeatOk = Date.now();
-    const alive = new Set(rows.map((r) => r.id));
     for (const taskId of ids) {
       if (!alive.has(taskId)) running.get(taskId)?.ac.abort(new TaskAbort('lease_lost'));
     }
