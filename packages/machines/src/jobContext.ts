@@ -35,6 +35,9 @@ export interface JobInput {
   executionConfig?: ExecutionConfig;
   maxRetries?: number;
   autoPolicies?: AutoPolicies;
+  /** An account password the host generated and sealed when the job was created: step 5's defaults use it when
+   *  step 4 produced none (no company was matched, so company.details never ran). */
+  accountPasswordRef?: { secret_ref: string };
 }
 
 /** One automatic unit (a step's task or a sub-step). `status` always equals the taskState's current state name. */
@@ -95,6 +98,8 @@ export interface JobContext {
   restaurant: RestaurantFacts;
   maxRetries: number;
   autoPolicies: AutoPolicies;
+  /** The host-sealed account password given at creation (see JobInput), if any. */
+  accountPasswordRef: { secret_ref: string } | null;
   /** The configuration given up front (a batch default), if any; proposed at step 5 instead of derived defaults. */
   presetConfig: ExecutionConfig | null;
   /** What step 5 proposes: the preset, else defaults derived from the restaurant and the company (may be incomplete). */
@@ -173,6 +178,7 @@ export function initialJobContext(input: JobInput): JobContext {
     batchId: input.batchId,
     organisationId: input.organisationId,
     restaurant: input.restaurant,
+    accountPasswordRef: input.accountPasswordRef ?? null,
     maxRetries,
     autoPolicies: input.autoPolicies ?? NO_AUTO_POLICIES,
     presetConfig: input.executionConfig ?? null,

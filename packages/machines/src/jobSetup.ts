@@ -514,7 +514,8 @@ export const jobSetup = setup({
       const proposed =
         context.presetConfig ??
         defaultExecutionConfig(context.restaurant, context.company, {
-          accountPasswordRef: accountPasswordRefOf(taskOf(context, STEP_TASKS.companyDetails).output),
+          accountPasswordRef:
+            accountPasswordRefOf(taskOf(context, STEP_TASKS.companyDetails).output) ?? context.accountPasswordRef,
         });
       return {
         proposedConfig: proposed,

@@ -12,6 +12,7 @@ import { EngineError, EventRejectedError, isTransientPgError, type Rejection } f
 import { persist, restore, start, step, type AnyEventObject, type MachineAdapter, type MachineSet, type RowValues, type JobProjection } from './machines';
 import { changedColumns, ident, param, setList, stableJson } from './rows';
 import type { SecretStore } from '../secrets/store';
+import { generateAccountPassword } from '@regbatch/automation';
 
 export type TargetType = 'job' | 'batch';
 export interface Target {
@@ -434,12 +435,19 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         r.executionConfig === undefined
           ? undefined
           : await secrets.seal(r.executionConfig, machines.inputSecretPaths, { organisationId, purpose: 'execution_config' }, trx);
+      // Without a preset configuration, step 5's defaults need an account password even when no company is matched
+      // (step 4 then never runs): the host generates and seals one now, so the machine only ever sees a reference.
+      const accountPasswordRef =
+        executionConfig === undefined
+          ? await secrets.put(generateAccountPassword(), { organisationId, purpose: 'account_password' }, trx)
+          : undefined;
       const jobInput = {
         jobId,
         batchId,
         organisationId,
         restaurant: r.restaurant,
         ...(executionConfig === undefined ? {} : { executionConfig }),
+        ...(accountPasswordRef === undefined ? {} : { accountPasswordRef }),
         ...(r.maxRetries === undefined ? {} : { maxRetries: r.maxRetries }),
         ...(r.autoPolicies === undefined ? {} : { autoPolicies: r.autoPolicies }),
       };
