@@ -124,6 +124,8 @@ export function spawnWorker(h: Harness, args: readonly string[], entry: 'bin' | 
     if (out.includes(' running (')) markReady(Date.now());
   });
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // A worker that dies before it is ready settles `ready` too (with NaN), so a test reports it instead of hanging.
+  child.once('exit', () => markReady(Number.NaN));
   h.children.push(child);
   return Object.assign(child, { output: () => out, ready });
 }
