@@ -1,5 +1,6 @@
 // vitest globalSetup for DB suites: one PostgreSQL per run (embedded on a free port in a throwaway directory, or
 // TEST_DATABASE_URL / DATABASE_URL) and one template database migrated and seeded once, cloned per test file.
+import { removeExitListenersAddedSinceLoad } from './exitListeners';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -7,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { parseEnv } from '../env';
-import { startEmbeddedPostgres } from '../db/embedded';
-import type { RunningEmbeddedPostgres } from '../db/embedded';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../db/embedded';
 import { withDatabase } from '../db/connect';
 import { migrate } from '../db/migrate';
 import { dropDatabase, withAdmin } from './database';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  removeExitListenersAddedSinceLoad();
   const env = parseEnv(process.env);
   const external = env.TEST_DATABASE_URL ?? env.DATABASE_URL;
   let embedded: RunningEmbeddedPostgres | undefined;
