@@ -2,6 +2,7 @@
 // Runs the 25 fixture leads through query building, an in-memory stand-in for the two register searches over
 // fixtures/registry.json, merging, scoring and the confidence rule, and measures the result against the careful
 // person's choices in registry-expected-matches.json.
+import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -35,36 +36,8 @@ interface RegistryEntry {
   trading_names: string[];
 }
 
-/** RFC 4180 rows (quoted fields with commas and doubled quotes); enough for the fixture file. */
-function readCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  const [header, ...data] = rows.filter((r) => r.some((c) => c !== ''));
-  return data.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
-}
+/** The fixture files through the same RFC 4180 parser the importer uses. */
+const readCsv = (text: string): Record<string, string>[] => parse(text, { columns: true, bom: true, skip_empty_lines: true });
 
 const leads: Lead[] = readCsv(readFileSync(`${fixtures}leads.csv`, 'utf8')).map((r) => ({
   name: r.name ?? '',
