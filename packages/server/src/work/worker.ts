@@ -299,6 +299,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     async stop() {
       if (stopping) return;
       stopping = true;
+      log.info({ running: running.size }, 'worker stopping: finishing the claim loop');
       wake();
       await loopDone;
       for (const r of running.values()) r.ac.abort(new TaskAbort('shutdown'));

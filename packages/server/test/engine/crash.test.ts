@@ -19,8 +19,20 @@ const WORKER_ARGS = [
   '--account-gap-ms', '10',
   '--browser-slots', '12',
   '--reconcile-ms', '5000',
-  '--simulate', JSON.stringify({ durations: { default: { minMs: 10, maxMs: 100 }, cloudwaitressAccount: { minMs: 5, maxMs: 20 } } }),
+  // Handlers last long enough (≈ 650 effects × 0.5 s over 18 slots ≈ 20 s of work) that the batch outlives several
+  // kills even on a quiet machine, and a kill usually lands on tasks in flight.
+  '--simulate', JSON.stringify({ durations: { default: { minMs: 250, maxMs: 750 }, cloudwaitressAccount: { minMs: 20, maxMs: 60 } } }),
 ];
+
+async function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what()}`)), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 it('completes a 50-restaurant batch through random kill -9s with every effect exactly once and no job left non-final', async () => {
   const restaurants = await makeRestaurants(h.db, 50, 'Crash');
@@ -47,12 +59,13 @@ it('completes a 50-restaurant batch through random kill -9s with every effect ex
     if (candidates.length === 0) continue;
     const victim = candidates[Math.floor(Math.random() * candidates.length)]!;
     victim.kill('SIGKILL');
-    await exited(victim);
+    await within(exited(victim), 10_000, () => `killed worker ${victim.pid} to exit`);
     kills++;
     const next = spawnWorker(h, WORKER_ARGS);
     void next.ready.then((t) => readyAt.set(next, t));
     live[live.indexOf(victim)] = next;
   }
+  console.log(`crash: ${kills} kill -9s before the batch completed`);
   expect(kills).toBeGreaterThanOrEqual(3);
 
   expect(await jobStatuses(h.db, batchId)).toEqual({ completed: 50 });
@@ -68,10 +81,16 @@ it('completes a 50-restaurant batch through random kill -9s with every effect ex
   expect(Number(open[0]!.n)).toBe(0);
 
   // Graceful stop of the survivors (a replacement still loading is waited for: it has not installed its handler yet).
-  await Promise.all(live.map((c) => c.ready));
+  const outputs = () => live.map((c) => `pid ${c.pid} exit ${c.exitCode} signal ${c.signalCode}:\n${c.output().slice(-3000)}`).join('\n---\n');
+  await within(Promise.all(live.map((c) => c.ready)), 60_000, () => `replacement workers to be ready\n${outputs()}`);
   const dead = live.filter((c) => c.exitCode !== null || c.signalCode !== null);
   expect(dead.map((c) => `exit ${c.exitCode} signal ${c.signalCode}: ${c.output().slice(-2000)}`)).toEqual([]);
   for (const c of live) c.kill('SIGTERM');
-  const codes = await Promise.all(live.map(exited));
+  const stopped = Promise.all(live.map(exited));
+  const codes = await within(stopped, 30_000, () => `workers to stop on SIGTERM\n${outputs()}`).catch(async (err: Error) => {
+    const { rows: activity } = await sql`select pid, state, wait_event_type, wait_event, now() - xact_start as xact_age, left(query, 200) as query
+      from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(h.db);
+    throw new Error(`${err.message}\npg_stat_activity:\n${JSON.stringify(activity, null, 1)}`);
+  });
   expect(codes, live.map((c) => `signal ${c.signalCode}: ${c.output().slice(-1500)}`).join('\n---\n')).toEqual([0, 0, 0]);
 }, 480_000);
