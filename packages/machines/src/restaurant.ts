@@ -43,7 +43,8 @@ export const RestaurantFactsSchema = z.object({
   contact_email: text,
   contact_phone: text,
   user_email: text,
-  user_password_hint: text,
+  // Not user_password_hint: a stored password (even a hint) must never enter snapshots; the step-4 handler reads it
+  // from the restaurants row and seals it at the moment of use.
   gst_number: text,
   company_name: text,
   company_number: text,

@@ -716,12 +716,10 @@ describe("step 4's defaults", () => {
     expect(defaultSubdomain(name)).toBe(subdomain);
   });
 
-  test('a stored user email wins over derived ones; a stored password hint never reaches the defaults as text', () => {
-    const draft = defaultExecutionConfig(
-      { ...LEAD, user_email: 'Login@Example.nz', user_password_hint: 'kept-secret-1' },
-      COMPANY,
-      { accountPasswordRef: GENERATED },
-    );
+  test('a stored user email wins over derived ones; a stored password hint never enters the facts or the defaults', () => {
+    const facts = RestaurantFactsSchema.parse({ ...LEAD, user_email: 'Login@Example.nz', user_password_hint: 'kept-secret-1' });
+    expect(JSON.stringify(facts)).not.toContain('kept-secret-1');
+    const draft = defaultExecutionConfig(facts, COMPANY, { accountPasswordRef: GENERATED });
     expect(draft.email).toBe('login@example.nz');
     expect(draft.password).toEqual(GENERATED);
     expect(JSON.stringify(draft)).not.toContain('kept-secret-1');
