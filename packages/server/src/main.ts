@@ -58,7 +58,7 @@ export async function startServe(env: Env, options: ServeOptions, log: Logger = 
   };
   try {
     const keyring = resolveKeyring({ secretKeys: env.REGBATCH_SECRET_KEYS, home: env.REGBATCH_HOME });
-    const db = createDb(database.url, { max: 20 + options.workers, applicationName: 'regbatch-serve', onIdleError: (e) => log.warn({ err: e.message }, 'idle database connection failed') });
+    const db = createDb(database.url, { max: 20 + options.workers, applicationName: 'regbatch-serve', onIdleError: (e) => log.warn({ err: e.message, pool: 'regbatch-serve' }, 'idle database connection failed') });
     closers.push(() => db.destroy());
     const rt = createEngineRuntime({ url: database.url, log, keyring, db });
     const limits = defaultLimits({ accountGapMs: options.accountGapMs ?? SANDBOX_ACCOUNT_GAP_MS, browserSlots: options.browserSlots ?? 4 });

@@ -17,7 +17,7 @@ import { createWorker, type Worker } from '../work/worker';
 import { createRegistry } from '../work/registry';
 import { defaultLimits, PRODUCTION_ACCOUNT_GAP_MS, SANDBOX_ACCOUNT_GAP_MS } from '../work/limits';
 import type { SimulateConfig } from '../work/simulate';
-import type { CliContext } from './context';
+import { createFileLogger, type CliContext } from './context';
 import { listenForShutdown } from './signals';
 import { ensureBrowser } from './browser';
 import { importLeads } from './leads';
@@ -48,6 +48,8 @@ export interface DemoOptions {
   progress?: { write(text: string): unknown; isTTY?: boolean };
   /** Resolves when the kept-running demo should stop (SIGINT/SIGTERM by default). */
   until?: Promise<unknown>;
+  /** Where ctx.log writes (said at the start), when it is a file. */
+  logFile?: string;
 }
 
 export interface DemoResult {
@@ -129,6 +131,7 @@ export async function runDemo(env: Env, ctx: CliContext, o: DemoOptions): Promis
   };
   try {
     say('regbatch demo: the main job, unattended');
+    if (o.logFile) say(`      log: ${o.logFile.startsWith(process.cwd()) ? path.relative(process.cwd(), o.logFile) : o.logFile} (warnings and errors also on this terminal)`);
 
     // 1. A browser (the simulate target drives none).
     let browser: ReturnType<typeof ensureBrowser> | null = null;
@@ -362,7 +365,11 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           throw new Error(`--simulate: not valid JSON (${String(error)}): ${o.simulate}`);
         }
       }
-      await runDemo(ctx.env, ctx, {
+      // The terminal shows the progress view; the log goes to a file (stdout carries only the result with --json).
+      const logFile = o.json ? undefined : path.join(ctx.env.REGBATCH_HOME, 'logs', `demo-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+      const log = logFile ? createFileLogger(ctx.env.LOG_LEVEL, logFile) : ctx.log;
+      await runDemo(ctx.env, { ...ctx, log }, {
+        ...(logFile ? { logFile } : {}),
         leads: o.leads,
         registry: o.registry,
         limit: o.limit !== undefined ? int('limit', o.limit, 1) : undefined,

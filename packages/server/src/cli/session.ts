@@ -73,7 +73,7 @@ export async function openCliSession(env: Env, log: Logger, options: OpenSession
     for (const fn of closers.reverse()) await fn().catch((error: unknown) => log.warn({ err: String(error) }, 'closing failed'));
   };
   try {
-    const db = createDb(url, { max: options.poolSize ?? 10, applicationName: 'regbatch-cli', onIdleError: (e) => log.warn({ err: e.message }, 'idle database connection failed') });
+    const db = createDb(url, { max: options.poolSize ?? 10, applicationName: 'regbatch-cli', onIdleError: (e) => log.warn({ err: e.message, pool: 'regbatch-cli' }, 'idle database connection failed') });
     closers.push(() => db.destroy());
     const runtime = createEngineRuntime({ url, log, keyring: resolveKeyring({ secretKeys: env.REGBATCH_SECRET_KEYS, home: env.REGBATCH_HOME }), db });
     const user = await loadUserByEmail(db, options.as ?? DEFAULT_CLI_USER);

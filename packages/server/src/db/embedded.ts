@@ -107,6 +107,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         `The embedded PostgreSQL cannot start on port ${port} with data directory ${dataDir}: another server holds it.\n${tail}`,
       );
     }
+    if (/could not bind .* Address already in use|could not create any TCP\/IP sockets/.test(tail)) {
+      throw new EmbeddedPostgresError(
+        'EMBEDDED_PG_IN_USE',
+        `The embedded PostgreSQL cannot listen on port ${port}: another server (perhaps another regbatch) uses it. ` +
+          `Stop it, or choose another port with REGBATCH_PG_PORT (and another REGBATCH_HOME for a separate database).\n${tail}`,
+      );
+    }
     throw new EmbeddedPostgresError(
       'EMBEDDED_PG_START_FAILED',
       `The embedded PostgreSQL did not start (data directory ${dataDir}, port ${port})` +

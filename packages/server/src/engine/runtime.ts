@@ -23,7 +23,7 @@ export function resolveKeyring(opts: { secretKeys?: string | undefined; home: st
 }
 
 export function createEngineRuntime(opts: { url: string; log: Logger; keyring: Keyring; machines?: MachineSet; poolSize?: number; db?: Db }): EngineRuntime {
-  const db = opts.db ?? createDb(opts.url, { max: opts.poolSize ?? 10, applicationName: 'regbatch-engine', onIdleError: (e) => opts.log.warn({ err: e.message }, 'idle database connection failed') });
+  const db = opts.db ?? createDb(opts.url, { max: opts.poolSize ?? 10, applicationName: 'regbatch-engine', onIdleError: (e) => opts.log.warn({ err: e.message, pool: 'regbatch-engine' }, 'idle database connection failed') });
   const machines = opts.machines ?? defaultMachineSet();
   const secrets = createSecretStore({ db, keyring: opts.keyring });
   const engine = createEngine({ db, log: opts.log, secrets, machines });
