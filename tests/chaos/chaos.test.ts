@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -17,8 +17,13 @@ import { EXPECTED_MATCHES, LEADS_CSV, ORG, PERSON, SYSTEM, describeBatch, log, t
 
 /** Restaurants in the batch: the fixture leads (25); CHAOS_RESTAURANTS takes fewer on a slow machine. */
 const N = Number(process.env['CHAOS_RESTAURANTS'] ?? 25);
-/** How long the batch may take to settle under chaos. */
-const DEADLINE_MS = Number(process.env['CHAOS_DEADLINE_S'] ?? 600) * 1000;
+/**
+ * How long the batch may take to settle under chaos. On this 2-core machine the batch is bound by its browser work:
+ * ~300 step-6 sub-steps plus the attempts the 500s fail (websiteConfig alone saves ~10 sections, so ~65 % of its
+ * attempts meet a 500) through 3 browser slots, each kill holding its tasks' slots until their leases expire.
+ * Measured: 25 restaurants settle in 10-14 minutes. The vitest timeout (vitest.config.ts) follows this deadline.
+ */
+const DEADLINE_MS = Number(process.env['CHAOS_DEADLINE_S'] ?? 960) * 1000;
 const LEASE_MS = 8_000;
 /** kill -9 every KILL_MIN_S..KILL_MAX_S seconds (10-20 by default; a machine shared with other runs needs longer). */
 const KILL_MIN_S = Number(process.env['CHAOS_KILL_MIN_S'] ?? 10);
@@ -139,14 +144,21 @@ it(`completes or visibly fails every one of ${N} restaurants through faults and 
   const personChose = new Set<string>();
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
-    const { rows: jobs } = await sql<{ id: string; name: string; status: string; step3: string | null }>`
-      select j.id, r.name, j.status, (select s.status from registration_job_steps s where s.job_id = j.id and s.step_number = 3) as step3
+    const { rows: jobs } = await sql<{ id: string; name: string; status: string; step2: string | null; step3: string | null }>`
+      select j.id, r.name, j.status,
+             (select s.status from registration_job_steps s where s.job_id = j.id and s.step_number = 2) as step2,
+             (select s.status from registration_job_steps s where s.job_id = j.id and s.step_number = 3) as step3
         from registration_jobs j join restaurants r on r.id = j.restaurant_id where j.batch_job_id = ${batchId}`.execute(rt.db);
-    // A step-3 choice the confident rule did not make is made by a person: the expected company or "no match".
+    // A person answers what waits for them: a step-3 choice the confident rule did not make (the expected company, or
+    // "no match"), and a search that found no candidate at step 2 (none expected: "no match"; else enter it by hand).
     for (const j of jobs) {
-      if (j.step3 !== 'action_required' || personChose.has(j.id)) continue;
+      if (personChose.has(j.id)) continue;
       const expected = EXPECTED_MATCHES[j.name];
-      const r = await rt.engine.applyEvent({ type: 'job', id: j.id }, expected ? { type: 'company.selected', companyNumber: expected } : { type: 'company.noMatch' }, PERSON);
+      let event: Parameters<typeof rt.engine.applyEvent>[1] | null = null;
+      if (j.step3 === 'action_required') event = expected ? { type: 'company.selected', companyNumber: expected } : { type: 'company.noMatch' };
+      else if (j.step2 === 'action_required') event = { type: 'company.noMatch' };
+      if (!event) continue;
+      const r = await rt.engine.applyEvent({ type: 'job', id: j.id }, event, PERSON);
       if (r.ok) personChose.add(j.id);
     }
     const { rows: open } = await sql<{ n: string; done: string }>`
@@ -155,7 +167,11 @@ it(`completes or visibly fails every one of ${N} restaurants through faults and 
     if (Date.now() > nextReport) {
       nextReport = Date.now() + 30_000;
       const by = jobs.reduce<Record<string, number>>((m, j) => ((m[j.status] = (m[j.status] ?? 0) + 1), m), {});
-      console.log(`chaos +${((Date.now() - started) / 1000).toFixed(0)} s: jobs ${JSON.stringify(by)}, tasks succeeded ${open[0]!.done}, open ${open[0]!.n}, kills ${kills.length}`);
+      const { rows: pending } = await sql<{ status: string; due: string; n: string }>`
+        select status, (run_at <= now())::text as due, count(*)::text as n from registration_tasks
+         where batch_id = ${batchId} and status in ('queued', 'running') group by 1, 2 order by 1, 2`.execute(rt.db);
+      const openBy = pending.map((p) => `${p.status === 'running' ? 'running' : p.due === 'true' ? 'queued (due)' : 'queued (later)'} ${p.n}`).join(', ');
+      console.log(`chaos +${((Date.now() - started) / 1000).toFixed(0)} s: jobs ${JSON.stringify(by)}, tasks succeeded ${open[0]!.done}, open ${open[0]!.n} (${openBy}), kills ${kills.length}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
     const settled = jobs.every((j) => j.status === 'completed' || j.status === 'failed') && Number(open[0]!.n) === 0;
     if (settled) break;
