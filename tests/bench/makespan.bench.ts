@@ -5,6 +5,7 @@
 // with critical-path-first ordering of ready tasks (task priority = the recorded seconds still ahead on its path).
 // Run: pnpm bench:makespan   (BENCH_N=200, BENCH_SCALE=0.5, BENCH_DATABASE_URL=... optional)
 import { sql } from 'kysely';
+import { remainingPathSeconds, TYPICAL_TASK_SECONDS } from '@regbatch/machines';
 import type { SimulateConfig } from '../../packages/server/src/work/simulate';
 import { createSimulateHandlers } from '../../packages/server/src/work/simulate';
 import { createWorker, type Worker } from '../../packages/server/src/work/worker';
@@ -16,54 +17,8 @@ const N = Number(process.env['BENCH_N'] ?? 200);
 /** Milliseconds per second the original recorded. */
 const SCALE = Number(process.env['BENCH_SCALE'] ?? 0.5);
 
-/** Recorded seconds per task (reference §9: the "Buzz" run; sets/tags from the per-set and per-tag figures). */
-const RECORDED_S: Record<string, number> = {
-  'extraction.run': 300, // premium extraction ≈ 5 min
-  'registry.searchByName': 4, // ≥ 4 s render per Firecrawl scrape
-  'registry.searchByAddress': 4,
-  'company.details': 4,
-  uploadImages: 2.5,
-  createOnboardingUser: 36.6,
-  codeGeneration: 46.7,
-  cloudwaitressAccount: 6.4,
-  restaurantRegistration: 98.7,
-  syncOnboardingUser: 34.3,
-  menuImport: 88.2,
-  paymentConfig: 80.8, // 161.5 s over 2 attempts
-  websiteConfig: 263.1, // 526.2 s over 2 attempts
-  servicesConfig: 60, // failed 3× in the recording; the 2-5 min per script estimate's low end
-  optionSets: 300, // ≈ 10 sets × 30 s
-  itemTags: 230, // 10 tags × 23 s
-};
-
-/** Recorded seconds still ahead on the longest path from the start of each kind (its own duration included). */
-const REMAINING_S: Record<string, number> = (() => {
-  const r = RECORDED_S as Record<string, number>;
-  const tail3 = Math.max(r['optionSets']!, r['itemTags']!);
-  const menu = r['menuImport']! + tail3;
-  const reg = r['restaurantRegistration']! + Math.max(menu, r['websiteConfig']!, r['servicesConfig']!, r['paymentConfig']!, r['syncOnboardingUser']!);
-  const onboarding = r['createOnboardingUser']! + reg;
-  const code = r['codeGeneration']! + onboarding;
-  const account = r['cloudwaitressAccount']! + code;
-  const details = r['company.details']! + account;
-  const search = r['registry.searchByName']! + details;
-  return {
-    ...Object.fromEntries(Object.keys(r).map((k) => [k, r[k]!])),
-    itemTags: r['itemTags']!,
-    optionSets: r['optionSets']!,
-    menuImport: menu,
-    restaurantRegistration: reg,
-    uploadImages: r['uploadImages']! + reg,
-    createOnboardingUser: onboarding,
-    codeGeneration: code,
-    cloudwaitressAccount: account,
-    'company.details': details,
-    'registry.searchByName': search,
-    'registry.searchByAddress': search,
-    'extraction.run': r['extraction.run']! + search,
-  };
-})();
-
+/** Recorded seconds per task (reference §9), as the machines' critical-path priorities use them. */
+const RECORDED_S: Record<string, number> = TYPICAL_TASK_SECONDS;
 const BROWSER_KINDS = defaultLimits({ accountGapMs: 0 }).browserKinds;
 
 interface RunSpec {
@@ -82,15 +37,14 @@ function simulateConfig(spec: RunSpec): SimulateConfig {
   return { durations };
 }
 
-async function setPriorities(b: BenchDb, on: boolean): Promise<void> {
-  // Critical-path-first: the engine writes priority 0; this trigger (bench database only) gives each new task the
-  // recorded seconds still ahead on its path, which the claim query already orders by (priority desc, run_at).
-  await sql`drop trigger if exists bench_cp_first on registration_tasks`.execute(b.db);
-  if (!on) return;
-  const cases = Object.entries(REMAINING_S).map(([k, s]) => sql.raw(`when '${k.replace(/'/g, "''")}' then ${Math.round(s * 10)}`));
-  await sql`create or replace function bench_cp_priority() returns trigger language plpgsql as $$
-    begin new.priority := case new.kind ${sql.join(cases, sql` `)} else 100000 end; return new; end $$`.execute(b.db);
-  await sql`create trigger bench_cp_first before insert on registration_tasks for each row execute function bench_cp_priority()`.execute(b.db);
+async function setPriorities(b: BenchDb, cpFirst: boolean): Promise<void> {
+  // Critical-path-first is the engine's own order (each task's priority is machines' taskPriority). The FIFO baseline
+  // runs with a trigger (bench database only) that zeroes every new task's priority, so the claim orders by run_at.
+  await sql`drop trigger if exists bench_fifo on registration_tasks`.execute(b.db);
+  if (cpFirst) return;
+  await sql`create or replace function bench_fifo_priority() returns trigger language plpgsql as $$
+    begin new.priority := 0; return new; end $$`.execute(b.db);
+  await sql`create trigger bench_fifo before insert on registration_tasks for each row execute function bench_fifo_priority()`.execute(b.db);
 }
 
 async function run(b: BenchDb, spec: RunSpec) {
@@ -122,8 +76,7 @@ async function run(b: BenchDb, spec: RunSpec) {
   const recorded: Record<string, number> = { ...RECORDED_S, ...spec.override };
   const browserWorkMs = rows.filter((r) => BROWSER_KINDS.includes(r.kind)).reduce((s, r) => s + Number(r.n) * (recorded[r.kind] ?? 0) * SCALE, 0);
   const observedBrowserMs = rows.filter((r) => BROWSER_KINDS.includes(r.kind)).reduce((s, r) => s + Number(r.ms ?? 0), 0);
-  const over = (k: string) => (recorded[k] ?? 0) - (RECORDED_S[k] ?? 0);
-  const criticalPathMs = (REMAINING_S['extraction.run']! + Math.max(0, ...Object.keys(spec.override ?? {}).map(over))) * SCALE;
+  const criticalPathMs = remainingPathSeconds({ ...TYPICAL_TASK_SECONDS, ...spec.override })['extraction.run'] * SCALE;
   const work = browserWorkMs / spec.slots;
   const gap = spec.gapMs * spec.n;
   const bound = Math.max(criticalPathMs, work, gap);

@@ -5,6 +5,7 @@ export * from './config';
 export * from './matching';
 export * from './events';
 export * from './yoloPlan';
+export * from './criticalPath';
 export * from './jobContext';
 export { jobSetup, atOf, stamp, resultsOf, errorMessageOf, parseConfig, type JobStateConfig, type DecisionSource } from './jobSetup';
 export * from './taskState';

@@ -10,6 +10,7 @@ import { systemClock } from './db';
 import { readEffects, jitteredDelay, type Effects } from './effects';
 import { EngineError, EventRejectedError, isTransientPgError, type Rejection } from './errors';
 import { persist, restore, start, step, type AnyEventObject, type MachineAdapter, type MachineSet, type RowValues, type JobProjection } from './machines';
+import { taskPriority } from '@regbatch/machines';
 import { changedColumns, ident, param, setList, stableJson } from './rows';
 import type { SecretStore } from '../secrets/store';
 import { generateAccountPassword } from '@regbatch/automation';
@@ -652,12 +653,16 @@ export interface TaskRow {
   run_at: string | null;
 }
 
-/** Inserts task rows; a row that already exists for (idempotency_key, attempt) is kept as it is. Returns how many were new. */
+/**
+ * Inserts task rows; a row that already exists for (idempotency_key, attempt) is kept as it is. Returns how many were
+ * new. Each task's priority is its kind's critical-path priority (machines' taskPriority), which the claim orders by.
+ */
 export async function insertTasks(trx: Db, rows: readonly TaskRow[]): Promise<number> {
-  const res = await sql`insert into registration_tasks (kind, job_id, batch_id, organisation_id, task, idempotency_key, attempt, input, run_at, status)
-    select kind, job_id, batch_id, organisation_id, task, idempotency_key, attempt, input, coalesce(run_at, now()), 'queued'
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(kind text, job_id uuid, batch_id uuid, organisation_id uuid, task text,
-      idempotency_key text, attempt int, input jsonb, run_at timestamptz)
+  const prioritised = rows.map((r) => ({ ...r, priority: taskPriority(r.kind) }));
+  const res = await sql`insert into registration_tasks (kind, job_id, batch_id, organisation_id, task, idempotency_key, attempt, input, run_at, priority, status)
+    select kind, job_id, batch_id, organisation_id, task, idempotency_key, attempt, input, coalesce(run_at, now()), priority, 'queued'
+    from jsonb_to_recordset(${JSON.stringify(prioritised)}::jsonb) as x(kind text, job_id uuid, batch_id uuid, organisation_id uuid, task text,
+      idempotency_key text, attempt int, input jsonb, run_at timestamptz, priority int)
     on conflict (idempotency_key, attempt) do nothing`.execute(trx);
   return Number(res.numAffectedRows ?? 0);
 }

@@ -2,6 +2,7 @@
 // replays to the stored snapshot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { taskPriority } from '@regbatch/machines';
 import { AUTO, ORG, SYSTEM, batchRow, harness, inProcessWorker, jobStatuses, makeRestaurants, projectionDiffs, replay, restaurantsInput, waitForBatch, type Harness } from './helpers';
 import { EngineError } from '../../src/engine/errors';
 
@@ -57,6 +58,13 @@ describe('a simulate batch of 20 restaurants', () => {
     expect(Number(open[0]!.n)).toBe(0);
     const { rows: dup } = await sql<{ n: string }>`select count(*) as n from (select idempotency_key from simulate_effects group by 1 having count(*) > 1) d`.execute(h.db);
     expect(Number(dup[0]!.n)).toBe(0);
+
+    // Every task was queued with its kind's critical-path priority (what the claim orders by).
+    const { rows: priorities } = await sql<{ kind: string; priority: number }>`
+      select distinct kind, priority from registration_tasks where batch_id = ${batchId} order by kind`.execute(h.db);
+    expect(priorities.length).toBeGreaterThan(12);
+    for (const p of priorities) expect(p, p.kind).toEqual({ kind: p.kind, priority: taskPriority(p.kind) });
+    expect(priorities.find((p) => p.kind === 'restaurantRegistration')!.priority).toBeGreaterThan(priorities.find((p) => p.kind === 'itemTags')!.priority);
   }, 180_000);
 
   it('rejects a batch naming the same restaurant twice, with the restaurant in the message', async () => {
