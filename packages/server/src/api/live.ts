@@ -10,7 +10,9 @@
 //   No gap and no repeat on resume, and writers take no extra lock.
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { tracked, type TrackedEnvelope } from '@trpc/server';
 import { CHANNEL_EVENTS } from '../engine/engine';
+import { toTRPCError } from './errors';
 
 export interface LiveHub {
   /** Registers interest in batch/job ids (none: every notification); `notify` runs on each match and on reconnects. */
@@ -158,4 +160,44 @@ export function createWaker(): { wake(): void; wait(ms: number, signal: AbortSig
       });
     },
   };
+}
+
+/** One read of a stream: the messages after the cursor, and whether more are known to be on their way. */
+export interface StreamPage<M> {
+  readonly messages: readonly M[];
+  readonly pending?: boolean;
+}
+
+/**
+ * The loop of every event subscription: read a page after the cursor, yield each message tracked by its cursor, and
+ * between pages wait for a LISTEN wake-up of `keys` (or a short poll while LISTEN is down, or while a transaction
+ * still in flight may commit events below the head). Errors reach the client mapped like any other.
+ */
+export async function* eventStream<M extends { readonly cursor: string }>(opts: {
+  readonly live: LiveHub;
+  readonly keys: { batchId?: string; jobId?: string };
+  readonly signal: AbortSignal | undefined;
+  /** Reads the page after the last message yielded (`after` is null before the first). */
+  readonly read: (after: M | null) => Promise<StreamPage<M>>;
+  readonly pageSize: number;
+}): AsyncGenerator<TrackedEnvelope<M>> {
+  const waker = createWaker();
+  const unwatch = opts.live.watch(opts.keys, () => waker.wake());
+  let last: M | null = null;
+  try {
+    while (!opts.signal?.aborted) {
+      waker.reset();
+      const { messages, pending } = await opts.read(last);
+      for (const m of messages) {
+        yield tracked(m.cursor, m);
+        last = m;
+      }
+      if (messages.length === opts.pageSize) continue;
+      await waker.wait(pending ? 20 : opts.live.listening ? 5_000 : 500, opts.signal);
+    }
+  } catch (error) {
+    throw toTRPCError(error);
+  } finally {
+    unwatch();
+  }
 }

@@ -1,7 +1,6 @@
 // batches.*: list (tabs by status incl. "needs attention", paginated, pending-review counts), get, create, add/remove
 // restaurants (before start), start, pause, resume, cancel (admin), export (CSV of results), stateCounts (jobs per
 // machine state and time in state), and the live onChange stream. Reads run as the user (RLS); commands go through the engine.
-import { tracked } from '@trpc/server';
 import { sql, type Transaction } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import { ExecutionConfigSchema } from '@regbatch/machines';
@@ -14,7 +13,7 @@ import type { CreateBatchRestaurant } from '../../engine/engine';
 import { maskSecrets } from '../mask';
 import { iso, num, restaurantFacts, statePaths } from '../rows';
 import { adminProcedure, authedProcedure, router } from '../trpc';
-import { createWaker } from '../live';
+import { eventStream } from '../live';
 import {
   batchCancelInput,
   batchesCreateInput,
@@ -486,30 +485,18 @@ export const batchesRouter = router({
     } catch (error) {
       throw toTRPCError(error);
     }
-    const waker = createWaker();
-    const unwatch = live.watch({}, () => waker.wake());
-    try {
-      while (!signal?.aborted) {
-        waker.reset();
-        const { messages, pending } = await asUser(db, ctx.me, async (trx) => {
+    yield* eventStream<Awaited<ReturnType<typeof readOrgEvents>>['messages'][number]>({
+      live,
+      keys: {},
+      signal,
+      pageSize: 200,
+      read: (last) =>
+        asUser(db, ctx.me, async (trx) => {
           const orgs = await visibleOrganisations(trx);
           await endUserRole(trx);
-          return readOrgEvents(trx, orgs, cursor, 200);
-        });
-        for (const m of messages) {
-          yield tracked(m.cursor, m);
-          const [txid, id] = m.cursor.split('.') as [string, string];
-          cursor = { txid, id };
-        }
-        if (messages.length === 200) continue;
-        await waker.wait(pending ? 20 : live.listening ? 5_000 : 500, signal);
-      }
-    } catch (error) {
-      // A stream error reaches the client mapped like any other (e.g. the batch became invisible: NOT_FOUND).
-      throw toTRPCError(error);
-    } finally {
-      unwatch();
-    }
+          return readOrgEvents(trx, orgs, last ? parseBatchCursor(last.cursor)! : cursor, 200);
+        }),
+    });
   }),
 
   /** Every event of the batch (its own and its jobs'), in commit order, resumable with the last cursor. */
@@ -528,30 +515,18 @@ export const batchesRouter = router({
     } catch (error) {
       throw toTRPCError(error);
     }
-    const waker = createWaker();
-    const unwatch = live.watch({ batchId: input.batchId }, () => waker.wake());
-    try {
-      while (!signal?.aborted) {
-        waker.reset();
-        // Visible to the user now (RLS, one row), then the batch's events by id.
-        const { messages, pending } = await asUser(db, ctx.me, async (trx) => {
+    yield* eventStream<Awaited<ReturnType<typeof readBatchEvents>>['messages'][number]>({
+      live,
+      keys: { batchId: input.batchId },
+      signal,
+      pageSize: 200,
+      // Visible to the user now (RLS, one row), then the batch's events by id.
+      read: (last) =>
+        asUser(db, ctx.me, async (trx) => {
           await loadBatch(trx, input.batchId);
           await endUserRole(trx);
-          return readBatchEvents(trx, input.batchId, cursor, 200);
-        });
-        for (const m of messages) {
-          yield tracked(m.cursor, m);
-          const [txid, id] = m.cursor.split('.') as [string, string];
-          cursor = { txid, id };
-        }
-        if (messages.length === 200) continue;
-        await waker.wait(pending ? 20 : live.listening ? 5_000 : 500, signal);
-      }
-    } catch (error) {
-      // A stream error reaches the client mapped like any other (e.g. the batch became invisible: NOT_FOUND).
-      throw toTRPCError(error);
-    } finally {
-      unwatch();
-    }
+          return readBatchEvents(trx, input.batchId, last ? parseBatchCursor(last.cursor)! : cursor, 200);
+        }),
+    });
   }),
 });

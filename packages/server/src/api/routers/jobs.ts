@@ -1,7 +1,6 @@
 // jobs.*: list within a batch (paginated), get (steps with sub-steps, search candidates, every task attempt with
 // its error and artifacts, the event history, the machine state), the operator commands (cancel, retry a step,
 // retry the search with an edited query, retry / skip / mark done a sub-step), and the live onChange stream.
-import { tracked } from '@trpc/server';
 import { sql, type Transaction } from 'kysely';
 import type { StepNumber } from '@regbatch/machines';
 import type { DB } from '../../db/index';
@@ -11,7 +10,7 @@ import { command } from '../commands';
 import { maskSecrets } from '../mask';
 import { iso, num } from '../rows';
 import { adminProcedure, authedProcedure, router } from '../trpc';
-import { createWaker } from '../live';
+import { eventStream } from '../live';
 import { jobCancelInput, jobIdInput, jobsListInput, jobStreamInput, retrySearchInput, retryStepInput, skipSubStepInput, subStepInput } from '../schemas';
 
 type Trx = Transaction<DB>;
@@ -249,28 +248,18 @@ export const jobsRouter = router({
     } catch (error) {
       throw toTRPCError(error);
     }
-    const waker = createWaker();
-    const unwatch = live.watch({ jobId: input.jobId }, () => waker.wake());
-    try {
-      while (!signal?.aborted) {
-        waker.reset();
-        const messages = await asUser(db, ctx.me, async (trx) => {
+    yield* eventStream<Awaited<ReturnType<typeof readJobEvents>>[number]>({
+      live,
+      keys: { jobId: input.jobId },
+      signal,
+      pageSize: 200,
+      read: async (last) => ({
+        messages: await asUser(db, ctx.me, async (trx) => {
           await loadJob(trx, input.jobId);
           await endUserRole(trx);
-          return readJobEvents(trx, input.jobId, revision, 200);
-        });
-        for (const m of messages) {
-          yield tracked(m.cursor, m);
-          revision = m.revision;
-        }
-        if (messages.length === 200) continue;
-        await waker.wait(live.listening ? 5_000 : 500, signal);
-      }
-    } catch (error) {
-      // A stream error reaches the client mapped like any other (e.g. the batch became invisible: NOT_FOUND).
-      throw toTRPCError(error);
-    } finally {
-      unwatch();
-    }
+          return readJobEvents(trx, input.jobId, last ? last.revision : revision, 200);
+        }),
+      }),
+    });
   }),
 });
