@@ -152,20 +152,7 @@ export async function makeRestaurants(db: Db, organisationId: string, n: number,
   return rows.map((r) => r.id);
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== null && v !== false) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitFor } from '../engine/helpers';
 
 /** The tRPC error's code and data, or a failure if the call succeeded. */
 export async function rejects(promise: Promise<unknown>): Promise<{ code: string; httpStatus: number; message: string; fieldErrors: Record<string, string[]> | null; domainCode: string | null }> {
