@@ -21,9 +21,10 @@ const N = Number(process.env['CHAOS_RESTAURANTS'] ?? 25);
  * How long the batch may take to settle under chaos. On this 2-core machine the batch is bound by its browser work:
  * ~300 step-6 sub-steps plus the attempts the 500s fail (websiteConfig alone saves ~10 sections, so ~65 % of its
  * attempts meet a 500) through 3 browser slots, each kill holding its tasks' slots until their leases expire.
- * Measured: 25 restaurants settle in 10-14 minutes. The vitest timeout (vitest.config.ts) follows this deadline.
+ * Measured: 25 restaurants settle in 10-14 minutes on a quiet machine, 16 minutes at a load average of 11 (2026-12-04).
+ * The deadline leaves room for a slow CI machine; the vitest timeout (vitest.config.ts) follows it.
  */
-const DEADLINE_MS = Number(process.env['CHAOS_DEADLINE_S'] ?? 960) * 1000;
+const DEADLINE_MS = Number(process.env['CHAOS_DEADLINE_S'] ?? 1500) * 1000;
 const LEASE_MS = 8_000;
 /** kill -9 every KILL_MIN_S..KILL_MAX_S seconds (10-20 by default; a machine shared with other runs needs longer). */
 const KILL_MIN_S = Number(process.env['CHAOS_KILL_MIN_S'] ?? 10);
