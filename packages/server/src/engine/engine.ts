@@ -429,6 +429,14 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
     const stepRows: RowValues[] = [];
     const candRows: RowValues[] = [];
     const eventRows: RowValues[] = [...leadEvents];
+    // Without a preset configuration, step 5's defaults need an account password even when no company is matched
+    // (step 4 then never runs): the host generates and seals one per such job now (one insert for all of them), so
+    // the machine only ever sees a reference.
+    const generated = await secrets.putMany(
+      spec.restaurants.filter((r) => r.executionConfig === undefined).map(() => generateAccountPassword()),
+      { organisationId, purpose: 'account_password' },
+      trx,
+    );
     for (let i = 0; i < spec.restaurants.length; i++) {
       const r = spec.restaurants[i]!;
       const jobId = spec.jobIds[i]!;
@@ -436,12 +444,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         r.executionConfig === undefined
           ? undefined
           : await secrets.seal(r.executionConfig, machines.inputSecretPaths, { organisationId, purpose: 'execution_config' }, trx);
-      // Without a preset configuration, step 5's defaults need an account password even when no company is matched
-      // (step 4 then never runs): the host generates and seals one now, so the machine only ever sees a reference.
-      const accountPasswordRef =
-        executionConfig === undefined
-          ? await secrets.put(generateAccountPassword(), { organisationId, purpose: 'account_password' }, trx)
-          : undefined;
+      const accountPasswordRef = executionConfig === undefined ? generated.shift() : undefined;
       const jobInput = {
         jobId,
         batchId,

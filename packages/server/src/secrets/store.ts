@@ -27,6 +27,8 @@ export type SecretPath = readonly (string | number)[];
 export interface SecretStore {
   /** Encrypts and stores one secret; returns its reference. Runs inside `trx` when given (the event's transaction). */
   put(plaintext: string, opts: { organisationId?: string | null; purpose?: string }, trx?: Db): Promise<SecretRef>;
+  /** put() for many secrets in one statement (createBatch seals a password per job); references in input order. */
+  putMany(plaintexts: readonly string[], opts: { organisationId?: string | null; purpose?: string }, trx?: Db): Promise<SecretRef[]>;
   /** Decrypts a reference. */
   reveal(ref: SecretRef): Promise<string>;
   /** Returns a copy of `value` with every string at `paths` (`*` matches any key or index) replaced by a reference. */
@@ -67,16 +69,17 @@ function openEnvelope(keyId: string, buf: Buffer): { keyId: string; nonce: Buffe
 }
 
 export function createSecretStore({ db, keyring }: { db: Db; keyring: Keyring }): SecretStore {
-  const put: SecretStore['put'] = async (plaintext, opts, trx) => {
-    const id = randomUUID();
-    const enc = encrypt(keyring, plaintext);
+  const putMany: SecretStore['putMany'] = async (plaintexts, opts, trx) => {
     if (!opts.organisationId) throw new SecretError('secret_not_found', `a secret needs its organisation (purpose: ${opts.purpose ?? 'unknown'})`, false);
+    if (plaintexts.length === 0) return [];
+    const ids = plaintexts.map(() => randomUUID());
+    const sealed = plaintexts.map((p) => encrypt(keyring, p));
     await sql`insert into encrypted_secrets (id, organisation_id, key_id, ciphertext)
-      values (${id}, ${opts.organisationId}, ${enc.keyId}, ${envelope(enc)})`.execute(
-      trx ?? db,
-    );
-    return { secret_ref: id };
+      select id, ${opts.organisationId}, key_id, ciphertext
+        from unnest(${ids}::uuid[], ${sealed.map((e) => e.keyId)}::text[], ${sealed.map(envelope)}::bytea[]) as s(id, key_id, ciphertext)`.execute(trx ?? db);
+    return ids.map((id) => ({ secret_ref: id }));
   };
+  const put: SecretStore['put'] = async (plaintext, opts, trx) => (await putMany([plaintext], opts, trx))[0]!;
 
   const reveal: SecretStore['reveal'] = async (ref) => {
     const id = ref.secret_ref;
@@ -127,7 +130,7 @@ export function createSecretStore({ db, keyring }: { db: Db; keyring: Keyring })
     }
   };
 
-  return { put, reveal, seal, revealDeep, rotate };
+  return { put, putMany, reveal, seal, revealDeep, rotate };
 }
 
 async function visit(node: unknown, path: SecretPath, fn: (s: string) => Promise<SecretRef>): Promise<void> {
