@@ -1,5 +1,5 @@
-// Starts the stack (support/stack.ts under tsx) unless E2E_BASE_URL points at a running one, and hands its URL to
-// the tests through the environment (workers inherit it).
+// Starts the stack (support/stack.ts under tsx) unless E2E_BASE_URL points at a running one (then E2E_SANDBOX_URL
+// and E2E_LEADS_FILE name its sandbox and leads), and hands its URLs to the tests through the environment.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: false,
   });
-  const ready = await new Promise<{ url: string; databaseUrl: string; leadsFile: string }>(
+  const ready = await new Promise<{ url: string; databaseUrl: string; leadsFile: string; sandboxUrl: string }>(
     (resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the e2e stack did not start within 180 s')), 180_000);
       child.once('exit', (code) =>
@@ -30,12 +30,13 @@ export default async function globalSetup(): Promise<void> {
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (!line.startsWith('{')) return process.stdout.write(`${line}\n`);
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { url: string; databaseUrl: string; leadsFile: string });
+        resolve(JSON.parse(line) as { url: string; databaseUrl: string; leadsFile: string; sandboxUrl: string });
       });
     },
   );
   process.env.E2E_BASE_URL = ready.url;
   process.env.E2E_LEADS_FILE = ready.leadsFile;
+  process.env.E2E_SANDBOX_URL = ready.sandboxUrl;
   mkdirSync(path.dirname(PID_FILE), { recursive: true });
   writeFileSync(PID_FILE, String(child.pid));
 }

@@ -1,7 +1,9 @@
 // The e2e stack in one process (run with tsx by the Playwright global setup): PostgreSQL (embedded on a free port
-// in a scratch directory, or a fresh database on E2E_DATABASE_URL), migrations and seed, the fixture leads imported
-// into organisation A, and what `regbatch serve` runs (startServe) with the built web client and in-process
-// simulate workers. Prints one JSON line {"url", "databaseUrl", "leadsFile"} when ready; stops everything on SIGTERM.
+// in a scratch directory, or a fresh database on E2E_DATABASE_URL), migrations and seed, the sandbox of the outside
+// sites (register, NZBN API, store pages, admin portal) serving the fixture register, organisation A pointed at it,
+// the fixture leads imported into organisation A, and what `regbatch serve` runs (startServe) with the built web
+// client and in-process workers running the REAL handlers in headless Chromium (2 browser slots: a 2-core machine).
+// Prints one JSON line {"url", "databaseUrl", "leadsFile", "sandboxUrl"} when ready; stops everything on SIGTERM.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,9 +20,11 @@ import {
   withDatabase,
 } from '@regbatch/server';
 import { dropDatabase } from '@regbatch/server/testing';
+import { sql } from 'kysely';
+import { createSandboxServer } from '@regbatch/automation';
 import { startServe } from '../../../packages/server/src/main';
 import { createLeadsImporter } from '../../../packages/server/src/api/leadsImporter';
-import type { SimulateConfig } from '../../../packages/server/src/work/simulate';
+import { defaultRegistryFile } from '../../../packages/server/src/cli/demo';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -36,15 +40,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * The simulated outside world: short durations so a batch takes seconds, and the injected fault the failure test
- * drives: itemTags fails its first four attempts (the three retries included), so the job fails at that sub-step
- * and an operator's retry (attempt 5) succeeds. Override with E2E_SIMULATE (JSON).
- */
-const DEFAULT_SIMULATE: SimulateConfig = {
-  durations: { default: { minMs: 150, maxMs: 600 } },
-  failAttempts: { itemTags: 4 },
-};
+/** Browser contexts the workers may hold at once: each is a Chromium tab doing real work on 2 shared cores. */
+const BROWSER_SLOTS = Number(process.env.E2E_BROWSER_SLOTS ?? 2);
 
 async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'regbatch-e2e-'));
@@ -89,8 +86,20 @@ async function main(): Promise<void> {
     throw new Error(
       'no leads fixture: set E2E_LEADS, or provide ../shared/fixtures/leads.csv or examples/leads.csv',
     );
-  // Organisation A's restaurants, so every test but the upload one can start from imported leads.
+  // The outside world: the register and store pages of the fixtures, the admin portal with its fault API.
+  const sandbox = await createSandboxServer({
+    host: '127.0.0.1',
+    port: 0,
+    storeLeadsFile: leadsFile,
+    registryFile: defaultRegistryFile(leadsFile, root),
+  });
+  stops.push(() => sandbox.close());
+
   const db = createDb(databaseUrl);
+  // Organisation A drives the sandbox target (no own URLs: the workers' sandboxUrl and its default credentials).
+  await sql`update public.organisations set settings = settings || ${JSON.stringify({ target: 'sandbox' })}::jsonb
+             where id = ${SEED_USERS.adminA.organisationId}`.execute(db);
+  // Organisation A's restaurants, so every test but the upload one can start from imported leads.
   const importer = createLeadsImporter();
   await importer.importFile({
     file: leadsFile,
@@ -108,21 +117,20 @@ async function main(): Promise<void> {
     REGBATCH_HOME: path.join(scratch, 'home'),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   });
-  const simulate = process.env.E2E_SIMULATE
-    ? (JSON.parse(process.env.E2E_SIMULATE) as SimulateConfig)
-    : DEFAULT_SIMULATE;
   const running = await startServe(env, {
     host: '127.0.0.1',
     port: 0,
     webDir: path.join(root, 'packages', 'web', 'dist'),
-    workers: 3,
-    handlers: 'simulate',
-    simulate,
+    // Browser tasks are capped by the slots; the rest (register, NZBN, extraction) run beside them.
+    workers: 2 * BROWSER_SLOTS + 2,
+    handlers: 'real',
+    sandboxUrl: sandbox.url,
+    browserSlots: BROWSER_SLOTS,
     accountGapMs: 0,
     leads: importer,
   });
   stops.push(() => running.close());
-  process.stdout.write(`${JSON.stringify({ url: running.url, databaseUrl, leadsFile })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: running.url, databaseUrl, leadsFile, sandboxUrl: sandbox.url })}\n`);
 }
 
 main().catch((error: unknown) => {
