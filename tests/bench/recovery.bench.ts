@@ -11,9 +11,9 @@ const N = Number(process.env['BENCH_RECOVERY_RESTAURANTS'] ?? 1000);
 const LEASE_MS = Number(process.env['BENCH_LEASE_MS'] ?? 5000);
 // Each restaurant's step-1 extraction holds its task for seconds, so all N are in flight together when the kill comes.
 const SIM = { durations: { default: { minMs: 20, maxMs: 60 }, 'extraction.run': { minMs: 2000, maxMs: 3000 } } };
-// Each process holds `concurrency + 4` connections; three of them stay under PostgreSQL's default 100 connections,
-// so at most 3 × CONCURRENCY tasks run at once and the rest of the batch is the queued backlog.
-const CONCURRENCY = Number(process.env['BENCH_RECOVERY_CONCURRENCY'] ?? 22);
+// Enough handler slots for every restaurant's extraction at once (3 × 340 ≥ 1,000 tasks in flight); a handler holds a
+// connection only while it queries, so each process keeps its default pool (24) and three stay under PostgreSQL's 100.
+const CONCURRENCY = Number(process.env['BENCH_RECOVERY_CONCURRENCY'] ?? Math.ceil(N / 3) + 6);
 const ARGS = ['--concurrency', String(CONCURRENCY), '--lease-ms', String(LEASE_MS), '--poll-ms', '500', '--account-gap-ms', '0', '--browser-slots', String(N + 100), '--reconcile-ms', '0', '--simulate', JSON.stringify(SIM)];
 
 function worker(b: BenchDb): ChildProcess & { ready: Promise<void> } {

@@ -17,6 +17,7 @@ interface WorkerCliOptions {
   handlers?: string;
   sandboxUrl?: string;
   concurrency: string;
+  poolSize?: string;
   leaseMs: string;
   pollMs: string;
   accountGapMs?: string;
@@ -41,6 +42,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     .option('--handlers <set>', 'older spelling of --target ("simulate")')
     .option('--sandbox-url <url>', 'the sandbox driven for organisations whose target is sandbox and whose settings name no URLs')
     .option('--concurrency <n>', 'handlers running at once in this process', '8')
+    .option('--pool-size <n>', 'database connections of this process (default: concurrency + 4, at most 24: a handler holds one only while it queries)')
     .option('--lease-ms <ms>', 'task lease; renewed by heartbeats at a third of it', '30000')
     .option('--poll-ms <ms>', 'safety-net poll (wake-ups come from LISTEN)', '5000')
     .option('--account-gap-ms <ms>', `minimum gap between account creations per integrator (default ${PRODUCTION_ACCOUNT_GAP_MS}, ${SANDBOX_ACCOUNT_GAP_MS} with simulate)`)
@@ -64,7 +66,8 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       const database = await openDatabase(ctx.env, ctx.log);
       const keyring = resolveKeyring({ secretKeys: ctx.env.REGBATCH_SECRET_KEYS, home: ctx.env.REGBATCH_HOME });
       const concurrency = int('concurrency', o.concurrency, 1);
-      const rt = createEngineRuntime({ url: database.url, log: ctx.log, keyring, poolSize: concurrency + 4 });
+      const poolSize = o.poolSize !== undefined ? int('pool-size', o.poolSize, 2) : Math.min(concurrency + 4, 24);
+      const rt = createEngineRuntime({ url: database.url, log: ctx.log, keyring, poolSize });
       const browserSlots = int('browser-slots', o.browserSlots, 1);
       const handlers = handlersForTarget(target, {
         db: rt.db,
