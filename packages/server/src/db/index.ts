@@ -22,5 +22,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   });
   // An idle client's error would otherwise crash the process; the next query on a new client reports it.
   pool.on('error', (error) => options.onIdleError?.(error));
+  // A checked-out client (between the statements of a transaction) has no listener of the pool's, so a connection
+  // error there (the server restarted, or terminated the session) would crash the process as an unhandled 'error'
+  // event. Its next statement fails instead, and that failure reaches the caller.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
