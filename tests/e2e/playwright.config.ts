@@ -22,7 +22,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list'], ['html', { outputFolder: '../../playwright-report', open: 'never' }]],
+  // The HTML report goes under dist/ (ignored by git, ESLint and Prettier: it holds the trace viewer's scripts).
+  reporter: [['list'], ['html', { outputFolder: '../../dist/e2e-report', open: 'never' }]],
   globalSetup: './support/global-setup.ts',
   globalTeardown: './support/global-teardown.ts',
   use: {

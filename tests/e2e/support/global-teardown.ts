@@ -11,7 +11,7 @@ export default async function globalTeardown(): Promise<void> {
   } catch {
     return;
   }
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       process.kill(pid, 0);
     } catch {

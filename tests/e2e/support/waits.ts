@@ -7,19 +7,20 @@ export interface ReviewItem {
   batchId: string;
   kind: 'search' | 'company' | 'config';
   candidates: { company_number: string; score?: number }[] | null;
+  proposedConfig?: unknown;
 }
 
 export async function reviewsOf(
   api: Api,
   batchId: string,
-  kind: ReviewItem['kind'],
+  kind: ReviewItem['kind'] | 'all',
   count: number,
 ): Promise<ReviewItem[]> {
   let items: ReviewItem[] = [];
   await expect
     .poll(
       async () => {
-        const list = await api.query<{ items: ReviewItem[] }>('reviews.list', { batchId, kind, limit: 100 });
+        const list = await api.query<{ items: ReviewItem[] }>('reviews.list', { batchId, ...(kind === 'all' ? {} : { kind }), limit: 100 });
         items = list.items;
         return items.length;
       },
