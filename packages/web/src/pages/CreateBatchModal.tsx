@@ -2,28 +2,12 @@
 // as a draft (restaurants can still change) or create ready to start / start at once.
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import {
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  Pagination,
-  Radio,
-  SegmentedControl,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  ScrollArea,
-} from '@mantine/core';
+import { Button, Group, Modal, Radio, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { fieldErrorsOf, messageOf, useTRPC } from '../app/trpc';
-import { EmptyState, ErrorState, LoadingState } from '../components/States';
-
-const PAGE = 25;
+import { RestaurantPicker } from '../components/RestaurantPicker';
 
 interface Values {
   name: string;
@@ -45,9 +29,6 @@ export function CreateBatchModal({
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [selected, setSelected] = useState<Set<string>>(() => new Set(initialSelection ?? []));
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 250);
-  const [page, setPage] = useState(1);
   const form = useForm<Values>({
     initialValues: {
       name: `Batch ${new Date().toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}`,
@@ -57,17 +38,6 @@ export function CreateBatchModal({
     },
     validate: { name: (v) => (v.trim() ? null : 'a batch needs a name') },
   });
-  const restaurants = useQuery(
-    trpc.restaurants.list.queryOptions(
-      {
-        availableOnly: true,
-        limit: PAGE,
-        offset: (page - 1) * PAGE,
-        ...(debounced ? { search: debounced } : {}),
-      },
-      { enabled: opened, placeholderData: keepPreviousData },
-    ),
-  );
   const [restaurantsError, setRestaurantsError] = useState<string | null>(null);
   const create = useMutation(
     trpc.batches.create.mutationOptions({
@@ -111,16 +81,6 @@ export function CreateBatchModal({
       });
     });
 
-  const items = restaurants.data?.items ?? [];
-  const allOnPage = items.length > 0 && items.every((r) => selected.has(r.id));
-  const toggle = (id: string, on: boolean) =>
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  const pages = Math.max(1, Math.ceil((restaurants.data?.total ?? 0) / PAGE));
   // The clicked button decides; a ref, because the submit event fires before a state update re-renders.
   const howRef = useRef<'draft' | 'create' | 'start'>('create');
   const [how, setHowState] = useState<'draft' | 'create' | 'start'>('create');
@@ -164,88 +124,12 @@ export function CreateBatchModal({
               </Stack>
             </Radio.Group>
           </Group>
-          <Stack gap={4}>
-            <Group justify="space-between">
-              <Text fw={500} size="sm" id="restaurants-label">
-                Restaurants ({selected.size} selected)
-              </Text>
-              <TextInput
-                aria-label="Search restaurants"
-                placeholder="Search restaurants"
-                size="xs"
-                value={search}
-                onChange={(e) => {
-                  setSearch(e.currentTarget.value);
-                  setPage(1);
-                }}
-              />
-            </Group>
-            {restaurantsError ? (
-              <Text c="red.9" size="sm" role="alert">
-                {restaurantsError}
-              </Text>
-            ) : null}
-            {restaurants.isPending ? (
-              <LoadingState label="Loading restaurants…" />
-            ) : restaurants.isError ? (
-              <ErrorState
-                title="Restaurants could not be loaded"
-                error={restaurants.error}
-                onRetry={() => void restaurants.refetch()}
-              />
-            ) : items.length === 0 ? (
-              <EmptyState title={debounced ? 'No restaurant matches' : 'No restaurants available'}>
-                {debounced
-                  ? 'Try another name.'
-                  : 'Upload a leads file first; restaurants already in an unfinished batch are not listed.'}
-              </EmptyState>
-            ) : (
-              <ScrollArea.Autosize mah={300} type="auto">
-                <Table aria-labelledby="restaurants-label" withTableBorder>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th w={40}>
-                        <Checkbox
-                          aria-label="Select every restaurant on this page"
-                          checked={allOnPage}
-                          indeterminate={!allOnPage && items.some((r) => selected.has(r.id))}
-                          onChange={(e) => items.forEach((r) => toggle(r.id, e.currentTarget.checked))}
-                        />
-                      </Table.Th>
-                      <Table.Th>Restaurant</Table.Th>
-                      <Table.Th>City</Table.Th>
-                      <Table.Th>Menu</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((r) => (
-                      <Table.Tr key={r.id}>
-                        <Table.Td>
-                          <Checkbox
-                            aria-label={`Select ${r.name}`}
-                            checked={selected.has(r.id)}
-                            onChange={(e) => toggle(r.id, e.currentTarget.checked)}
-                          />
-                        </Table.Td>
-                        <Table.Td>{r.name}</Table.Td>
-                        <Table.Td>{r.city ?? '—'}</Table.Td>
-                        <Table.Td>{r.hasMenuSource ? 'yes' : 'no'}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollArea.Autosize>
-            )}
-            {pages > 1 ? (
-              <Pagination
-                size="sm"
-                total={pages}
-                value={page}
-                onChange={setPage}
-                aria-label="Pages of restaurants"
-              />
-            ) : null}
-          </Stack>
+          <RestaurantPicker
+            enabled={opened}
+            selected={selected}
+            onChange={setSelected}
+            error={restaurantsError}
+          />
           <Group justify="flex-end">
             <Button
               variant="default"
