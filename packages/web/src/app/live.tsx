@@ -2,16 +2,13 @@
 // coalesced over a short window so a burst of events costs one refetch; nothing refetches on a timer.
 // httpSubscriptionLink reconnects by itself and resumes from the last tracked() cursor, so no event is missed;
 // onStarted also invalidates, covering what changed between the first read and the stream's start.
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Badge, Tooltip } from '@mantine/core';
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useTRPC } from './trpc';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'off';
-
-/** Browsers allow six HTTP/1.1 connections per host; keep two for queries and mutations. */
-export const MAX_STREAMS = 4;
 
 function useCoalesced(fn: () => void, ms = 200): () => void {
   const ref = useRef(fn);
@@ -47,6 +44,25 @@ function statusOf(
   return 'off';
 }
 
+/** What every stream hook shares: a coalesced invalidation of `keys`, and whether the stream has started once. */
+function useInvalidation(keys: () => QueryKey[], ms = 200) {
+  const queryClient = useQueryClient();
+  const [started, setStarted] = useState(false);
+  const invalidate = useCoalesced(() => {
+    for (const key of keys()) void queryClient.invalidateQueries({ queryKey: key });
+  }, ms);
+  return {
+    started,
+    invalidate,
+    onStarted: () => {
+      setStarted(true);
+      invalidate();
+    },
+  };
+}
+
+const NO_ID = '00000000-0000-4000-8000-000000000000';
+
 /** Invalidates `keys` whenever the batch stream delivers an event; returns the stream's status. */
 export function useBatchLive(
   batchId: string | null,
@@ -54,20 +70,13 @@ export function useBatchLive(
   onEvent?: (type: string, jobId: string | null) => void,
 ): LiveStatus {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [started, setStarted] = useState(false);
-  const invalidate = useCoalesced(() => {
-    for (const key of keys()) void queryClient.invalidateQueries({ queryKey: key });
-  });
+  const { started, invalidate, onStarted } = useInvalidation(keys);
   const sub = useSubscription(
     trpc.batches.onChange.subscriptionOptions(
-      { batchId: batchId ?? '00000000-0000-4000-8000-000000000000' },
+      { batchId: batchId ?? NO_ID },
       {
         enabled: batchId !== null,
-        onStarted: () => {
-          setStarted(true);
-          invalidate();
-        },
+        onStarted,
         onData: (message) => {
           onEvent?.(message.data.type, message.data.jobId);
           invalidate();
@@ -81,71 +90,36 @@ export function useBatchLive(
 /** Invalidates `keys` whenever the job stream delivers an event. */
 export function useJobLive(jobId: string | null, keys: () => QueryKey[]): LiveStatus {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [started, setStarted] = useState(false);
-  const invalidate = useCoalesced(() => {
-    for (const key of keys()) void queryClient.invalidateQueries({ queryKey: key });
-  }, 100);
+  const { started, invalidate, onStarted } = useInvalidation(keys, 100);
   const sub = useSubscription(
     trpc.jobs.onChange.subscriptionOptions(
-      { jobId: jobId ?? '00000000-0000-4000-8000-000000000000' },
-      {
-        enabled: jobId !== null,
-        onStarted: () => {
-          setStarted(true);
-          invalidate();
-        },
-        onData: () => invalidate(),
-      },
+      { jobId: jobId ?? NO_ID },
+      { enabled: jobId !== null, onStarted, onData: () => invalidate() },
     ),
   );
   return statusOf(sub.status, jobId !== null, started);
 }
 
-/** One batch stream as a component, so a page can follow a variable list of batches. */
-function BatchStream({
-  batchId,
-  keys,
-  onStatus,
-}: {
-  batchId: string;
-  keys: () => QueryKey[];
-  onStatus: (id: string, s: LiveStatus) => void;
-}) {
-  const status = useBatchLive(batchId, keys);
-  useEffect(() => onStatus(batchId, status), [batchId, status, onStatus]);
-  useEffect(() => () => onStatus(batchId, 'off'), [batchId, onStatus]);
-  return null;
-}
-
-/** Follows up to MAX_STREAMS batches; returns the element to render and the combined status. */
-export function useBatchStreams(
-  batchIds: readonly string[],
-  keys: () => QueryKey[],
-): { element: ReactNode; status: LiveStatus; following: number } {
-  const ids = useMemo(() => [...new Set(batchIds)].slice(0, MAX_STREAMS), [batchIds]);
-  const [statuses, setStatuses] = useState<Record<string, LiveStatus>>({});
-  const onStatus = useMemo(
-    () => (id: string, s: LiveStatus) =>
-      setStatuses((prev) => (prev[id] === s ? prev : { ...prev, [id]: s })),
-    [],
+/**
+ * Invalidates `keys` whenever the organisation-wide batch stream (`batches.onListChange`: every batch's own events
+ * and its jobs' step, park and finish reports) delivers an event, optionally only for one batch. One connection
+ * whatever the number of batches on screen: what the batch list and the review inbox follow.
+ */
+export function useListLive(keys: () => QueryKey[], onlyBatchId: string | null = null): LiveStatus {
+  const trpc = useTRPC();
+  const { started, invalidate, onStarted } = useInvalidation(keys);
+  const sub = useSubscription(
+    trpc.batches.onListChange.subscriptionOptions(
+      {},
+      {
+        onStarted,
+        onData: (message) => {
+          if (onlyBatchId === null || message.data.batchId === onlyBatchId) invalidate();
+        },
+      },
+    ),
   );
-  const keysRef = useRef(keys);
-  keysRef.current = keys;
-  const stableKeys = useMemo(() => () => keysRef.current(), []);
-  const current = ids.map((id) => statuses[id] ?? 'connecting');
-  const status: LiveStatus =
-    ids.length === 0
-      ? 'off'
-      : current.includes('reconnecting')
-        ? 'reconnecting'
-        : current.includes('connecting')
-          ? 'connecting'
-          : 'live';
-  const element = ids.map((id) => (
-    <BatchStream key={id} batchId={id} keys={stableKeys} onStatus={onStatus} />
-  ));
-  return { element, status, following: ids.length };
+  return statusOf(sub.status, true, started);
 }
 
 const LIVE_TEXT: Record<LiveStatus, { label: string; color: string; help: string }> = {

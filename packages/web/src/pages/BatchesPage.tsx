@@ -23,7 +23,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createColumnHelper, type SortingState } from '@tanstack/react-table';
 import { STEPS } from '@regbatch/machines';
 import { useTRPC, type RouterInputs, type RouterOutputs } from '../app/trpc';
-import { LiveIndicator, useBatchStreams } from '../app/live';
+import { LiveIndicator, useListLive } from '../app/live';
 import { formatAgo } from '../app/format';
 import { DataTable } from '../components/DataTable';
 import { StatusBadge } from '../components/StatusBadge';
@@ -46,7 +46,6 @@ const TABS: { value: Tab; label: string }[] = [
   { value: 'all', label: 'All' },
 ];
 const PAGE_SIZE = 20;
-const UNFINISHED = new Set(['pending', 'in_progress', 'action_required']);
 
 const col = createColumnHelper<Batch>();
 
@@ -72,13 +71,7 @@ export function BatchesPage() {
   const list = useQuery(trpc.batches.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const attention = useQuery(trpc.batches.list.queryOptions({ status: 'needs_attention', limit: 1 }));
 
-  const live = useBatchStreams(
-    useMemo(
-      () => (list.data?.items ?? []).filter((b) => UNFINISHED.has(b.status)).map((b) => b.id),
-      [list.data],
-    ),
-    () => [trpc.batches.list.queryKey()],
-  );
+  const live = useListLive(() => [trpc.batches.list.queryKey()]);
 
   const setParam = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -182,16 +175,10 @@ export function BatchesPage() {
 
   return (
     <Stack>
-      {live.element}
       <Group justify="space-between">
         <Group gap="sm">
           <Title order={1}>Batches</Title>
-          <LiveIndicator
-            status={live.status}
-            {...(live.following
-              ? { note: `Following ${live.following} running batch(es) on this page.` }
-              : {})}
-          />
+          <LiveIndicator status={live} note="Every batch of your organisation, in one stream." />
         </Group>
         <Group gap="sm">
           <Button variant="default" leftSection={<IconUpload size={16} />} onClick={uploadModal.open}>

@@ -1,13 +1,14 @@
 // Review inbox: every decision waiting for a person, across batches. Company selections (candidates with scores,
 // evidence, match source, register status, a link to the register; keyboard-first; bulk accept of the confident
 // ones; no match, manual entry, retry with an edited query), step 2's waits (no candidate / failed search), and the
-// configurations of step 5 (schema-driven form, copy from another restaurant, apply to many). Live per batch.
+// configurations of step 5 (schema-driven form, copy from another restaurant, apply to many). Live through the
+// organisation's batch stream (batches.onListChange), one connection for every batch.
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Anchor, Badge, Button, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC, type RouterOutputs } from '../app/trpc';
-import { LiveIndicator, useBatchStreams } from '../app/live';
+import { LiveIndicator, useListLive } from '../app/live';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { CompanySelections } from '../review/CompanySelections';
 import { SearchWaits } from '../review/SearchWaits';
@@ -23,10 +24,7 @@ export function ReviewInboxPage() {
   const [kind, setKind] = useState<Kind>((params.get('kind') as Kind | null) ?? 'all');
   const reviews = useQuery(trpc.reviews.list.queryOptions({ limit: 500, ...(batchId ? { batchId } : {}) }));
   const items = useMemo(() => reviews.data?.items ?? [], [reviews.data]);
-  const live = useBatchStreams(
-    useMemo(() => (batchId ? [batchId] : [...new Set(items.map((i) => i.batchId))]), [batchId, items]),
-    () => [trpc.reviews.list.queryKey()],
-  );
+  const live = useListLive(() => [trpc.reviews.list.queryKey()], batchId);
   const byKind = {
     company: items.filter((i) => i.kind === 'company'),
     search: items.filter((i) => i.kind === 'search'),
@@ -36,11 +34,10 @@ export function ReviewInboxPage() {
 
   return (
     <Stack>
-      {live.element}
       <Group justify="space-between">
         <Group gap="sm">
           <Title order={1}>Review inbox</Title>
-          <LiveIndicator status={live.status} />
+          <LiveIndicator status={live} />
         </Group>
         <SegmentedControl
           aria-label="Show decisions of kind"
