@@ -1,5 +1,6 @@
 // Designed loading, empty and error states, used by every list and page (so none shows a blank area).
 import type { ReactNode } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import { messageOf } from '../app/trpc';
@@ -69,4 +70,29 @@ export function ErrorState({
       </Stack>
     </Alert>
   );
+}
+
+/**
+ * A query's designed states in one place: loading, error (with "Try again"), optionally empty, else `children` with
+ * the data. What every list and page renders around its queries.
+ */
+export function QueryView<T>({
+  query,
+  loading,
+  error,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T, unknown>;
+  loading: string;
+  error: string;
+  /** The empty state for this data, or null when the data is not empty. */
+  empty?: (data: T) => ReactNode | null;
+  /** What to show with the data; absent when the caller renders the data itself once the query succeeded. */
+  children?: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <LoadingState label={loading} />;
+  if (query.isError)
+    return <ErrorState title={error} error={query.error} onRetry={() => void query.refetch()} />;
+  return <>{empty?.(query.data) ?? children?.(query.data) ?? null}</>;
 }

@@ -192,6 +192,7 @@ function Field({
       <ColorInput
         {...common}
         format="hex"
+        fixOnBlur={false}
         value={text(current)}
         onChange={(v) => set(path, v)}
         placeholder="#rrggbb"

@@ -1,6 +1,6 @@
 // Batch detail: the progress card (counts per status, per step, ETA from observed durations), the commands (start,
-// pause, resume, cancel with confirmation, export), the restaurants with their six steps (paginated, cancel one),
-// and the heatmap of jobs per job-machine state with time in state. Live through the batch's SSE stream.
+// pause, resume, cancel with confirmation, export), the restaurants with their six steps (paginated, cancel one;
+// add and remove restaurants until the batch starts), and the heatmap of jobs per job-machine state with time in state. Live through the batch's SSE stream.
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
@@ -9,7 +9,6 @@ import {
   Button,
   Card,
   Group,
-  Pagination,
   Paper,
   SegmentedControl,
   SimpleGrid,
@@ -19,7 +18,8 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { IconDownload, IconPlayerPause, IconPlayerPlay, IconX } from '@tabler/icons-react';
+import { IconDownload, IconPlayerPause, IconPlayerPlay, IconPlus, IconX } from '@tabler/icons-react';
+import { useDisclosure } from '@mantine/hooks';
 import {
   keepPreviousData,
   useMutation,
@@ -38,13 +38,18 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { DataTable } from '../components/DataTable';
 import { StatusBadge, statusLabel } from '../components/StatusBadge';
 import { StepDots } from '../components/StepDots';
-import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { EmptyState, QueryView } from '../components/States';
+import { DetailHeader } from '../components/DetailHeader';
 import { BatchProgress } from './BatchesPage';
+import { AddRestaurantsModal } from './AddRestaurantsModal';
+import { Pager } from '../components/Pager';
 
 type Batch = RouterOutputs['batches']['get'];
 type Job = RouterOutputs['jobs']['list']['items'][number];
 const PAGE = 25;
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
+/** Restaurants can be added and removed until the batch starts. */
+const editable = (b: Batch) => !b.readOnly && (b.status === 'draft' || b.status === 'pending');
 const col = createColumnHelper<Job>();
 
 export function BatchDetailPage() {
@@ -52,6 +57,7 @@ export function BatchDetailPage() {
   const trpc = useTRPC();
   const [page, setPage] = useState(1);
   const [statusFilter, setStatusFilter] = useState<string>('all');
+  const [adding, addModal] = useDisclosure(false);
   const batch = useQuery(trpc.batches.get.queryOptions({ batchId }));
   const jobsInput = {
     batchId,
@@ -74,26 +80,17 @@ export function BatchDetailPage() {
     trpc.batches.stateCounts.queryKey({ batchId }),
   ]);
 
-  if (batch.isPending) return <LoadingState label="Loading the batch…" />;
-  if (batch.isError)
-    return (
-      <ErrorState
-        title="The batch could not be loaded"
-        error={batch.error}
-        onRetry={() => void batch.refetch()}
-      />
-    );
+  if (!batch.isSuccess)
+    return <QueryView query={batch} loading="Loading the batch…" error="The batch could not be loaded" />;
   const b = batch.data;
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Anchor component={Link} to="/batches" size="sm">
-            ← Batches
-          </Anchor>
-          <Group gap="sm">
-            <Title order={1}>{b.name}</Title>
+      <DetailHeader
+        back={{ to: '/batches', label: 'Batches' }}
+        title={b.name}
+        badges={
+          <>
             <StatusBadge status={b.status} size="md" />
             {b.paused ? <StatusBadge status="paused" size="md" /> : null}
             {b.readOnly ? (
@@ -102,23 +99,36 @@ export function BatchDetailPage() {
               </Badge>
             ) : null}
             {FINAL.has(b.status) ? null : <LiveIndicator status={live} />}
-          </Group>
-          <Text size="sm" c="dimmed">
-            {b.executionMode} · created {formatAgo(b.createdAt)}
-            {b.startedAt ? ` · started ${formatAgo(b.startedAt)}` : ''}
-            {b.completedAt ? ` · finished ${formatAgo(b.completedAt)}` : ''}
-            {b.cancelledAt ? ` · cancelled ${formatAgo(b.cancelledAt)}` : ''}
-          </Text>
-        </Stack>
-        <BatchActions batch={b} />
-      </Group>
+          </>
+        }
+        actions={<BatchActions batch={b} />}
+      >
+        <Text size="sm" c="dimmed">
+          {b.executionMode} · created {formatAgo(b.createdAt)}
+          {b.startedAt ? ` · started ${formatAgo(b.startedAt)}` : ''}
+          {b.completedAt ? ` · finished ${formatAgo(b.completedAt)}` : ''}
+          {b.cancelledAt ? ` · cancelled ${formatAgo(b.cancelledAt)}` : ''}
+        </Text>
+      </DetailHeader>
       <ProgressCard batch={b} />
       <Paper withBorder p="md" radius="md" component="section" aria-labelledby="restaurants-heading">
         <Stack>
           <Group justify="space-between">
-            <Title order={2} size="h3" id="restaurants-heading">
-              Restaurants
-            </Title>
+            <Group gap="sm">
+              <Title order={2} size="h3" id="restaurants-heading">
+                Restaurants
+              </Title>
+              {editable(b) ? (
+                <Button
+                  size="xs"
+                  variant="light"
+                  leftSection={<IconPlus size={14} />}
+                  onClick={addModal.open}
+                >
+                  Add restaurants
+                </Button>
+              ) : null}
+            </Group>
             <SegmentedControl
               size="xs"
               aria-label="Filter restaurants by status"
@@ -133,34 +143,37 @@ export function BatchDetailPage() {
               }))}
             />
           </Group>
-          {jobs.isPending ? (
-            <LoadingState label="Loading restaurants…" />
-          ) : jobs.isError ? (
-            <ErrorState
-              title="Restaurants could not be loaded"
-              error={jobs.error}
-              onRetry={() => void jobs.refetch()}
-            />
-          ) : jobs.data.items.length === 0 ? (
-            <EmptyState title="No restaurants here">
-              {statusFilter === 'all' ? 'This batch has no restaurants.' : 'No restaurant has this status.'}
-            </EmptyState>
-          ) : (
-            <>
-              <JobsTable jobs={jobs.data.items} batch={b} />
-              {jobs.data.total > PAGE ? (
-                <Pagination
-                  total={Math.ceil(jobs.data.total / PAGE)}
-                  value={page}
+          <QueryView
+            query={jobs}
+            loading="Loading restaurants…"
+            error="Restaurants could not be loaded"
+            empty={(data) =>
+              data.items.length === 0 ? (
+                <EmptyState title="No restaurants here">
+                  {statusFilter === 'all'
+                    ? 'This batch has no restaurants.'
+                    : 'No restaurant has this status.'}
+                </EmptyState>
+              ) : null
+            }
+          >
+            {(data) => (
+              <>
+                <JobsTable jobs={data.items} batch={b} />
+                <Pager
+                  total={data.total}
+                  pageSize={PAGE}
+                  page={page}
                   onChange={setPage}
-                  aria-label="Pages of restaurants"
+                  label="Pages of restaurants"
                 />
-              ) : null}
-            </>
-          )}
+              </>
+            )}
+          </QueryView>
         </Stack>
       </Paper>
       <Heatmap query={heat} />
+      {editable(b) ? <AddRestaurantsModal batchId={b.id} opened={adding} onClose={addModal.close} /> : null}
     </Stack>
   );
 }
@@ -404,6 +417,23 @@ function JobsTable({ jobs, batch }: { jobs: Job[]; batch: Batch }) {
       onError: notifyFailed('The restaurant was not cancelled'),
     }),
   );
+  const remove = useMutation(
+    trpc.batches.removeRestaurants.mutationOptions({
+      onSuccess: (data) => {
+        notifyDone('Restaurant removed', `The batch has ${data.totalRestaurants} left.`);
+        for (const key of [
+          trpc.jobs.list.queryKey(),
+          trpc.batches.get.queryKey({ batchId: batch.id }),
+          trpc.batches.list.queryKey(),
+          trpc.restaurants.list.queryKey(),
+          trpc.batches.stateCounts.queryKey({ batchId: batch.id }),
+        ])
+          void queryClient.invalidateQueries({ queryKey: key });
+      },
+      onError: notifyFailed('The restaurant was not removed'),
+    }),
+  );
+  const canEdit = editable(batch);
   const columns = useMemo(
     () => [
       col.accessor((j) => j.restaurant.name ?? j.restaurant.id, {
@@ -475,6 +505,18 @@ function JobsTable({ jobs, batch }: { jobs: Job[]; batch: Batch }) {
         size: 170,
         cell: (info) => {
           const j = info.row.original;
+          if (canEdit)
+            return (
+              <Button
+                size="xs"
+                variant="default"
+                loading={remove.isPending && remove.variables.restaurantIds[0] === j.restaurant.id}
+                onClick={() => remove.mutate({ batchId: batch.id, restaurantIds: [j.restaurant.id] })}
+                aria-label={`Remove ${j.restaurant.name ?? 'restaurant'} from the batch`}
+              >
+                Remove
+              </Button>
+            );
           if (j.readOnly || FINAL.has(j.status)) return null;
           return (
             <ConfirmButton
@@ -490,7 +532,7 @@ function JobsTable({ jobs, batch }: { jobs: Job[]; batch: Batch }) {
         },
       }),
     ],
-    [batch.id, cancel],
+    [batch.id, cancel, remove, canEdit],
   );
   return (
     <DataTable
@@ -510,19 +552,16 @@ function Heatmap({ query }: { query: UseQueryResult<RouterOutputs['batches']['st
         <Title order={2} size="h3" id="heatmap-heading">
           Where restaurants are (job statechart)
         </Title>
-        {query.isPending ? (
-          <LoadingState label="Loading states…" />
-        ) : query.isError ? (
-          <ErrorState
-            title="States could not be loaded"
-            error={query.error}
-            onRetry={() => void query.refetch()}
-          />
-        ) : query.data.states.length === 0 ? (
-          <EmptyState title="No restaurant has a state yet" />
-        ) : (
-          <HeatGrid data={query.data} />
-        )}
+        <QueryView
+          query={query}
+          loading="Loading states…"
+          error="States could not be loaded"
+          empty={(data) =>
+            data.states.length === 0 ? <EmptyState title="No restaurant has a state yet" /> : null
+          }
+        >
+          {(data) => <HeatGrid data={data} />}
+        </QueryView>
       </Stack>
     </Paper>
   );

@@ -11,7 +11,6 @@ import {
   Code,
   Group,
   Image,
-  Pagination,
   Paper,
   Stack,
   Table,
@@ -33,7 +32,9 @@ import { Gantt } from '../components/Gantt';
 import { Statechart } from '../components/Statechart';
 import { StatusBadge } from '../components/StatusBadge';
 import { StepDots } from '../components/StepDots';
-import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { EmptyState, QueryView } from '../components/States';
+import { DetailHeader } from '../components/DetailHeader';
+import { Pager } from '../components/Pager';
 
 type Job = RouterOutputs['jobs']['get'];
 type Task = Job['tasks'][number];
@@ -46,42 +47,36 @@ export function JobDetailPage() {
   const live = useJobLive(job.isSuccess && !job.data.readOnly ? jobId : null, () => [
     trpc.jobs.get.queryKey({ jobId }),
   ]);
-  if (job.isPending) return <LoadingState label="Loading the restaurant…" />;
-  if (job.isError)
+  if (!job.isSuccess)
     return (
-      <ErrorState
-        title="The restaurant could not be loaded"
-        error={job.error}
-        onRetry={() => void job.refetch()}
-      />
+      <QueryView query={job} loading="Loading the restaurant…" error="The restaurant could not be loaded" />
     );
   const j = job.data;
   return (
     <Stack>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Anchor component={Link} to={`/batches/${j.batchId}`} size="sm">
-            ← Batch
-          </Anchor>
-          <Group gap="sm">
-            <Title order={1}>{j.restaurant.name ?? 'Restaurant'}</Title>
+      <DetailHeader
+        back={{ to: `/batches/${j.batchId}`, label: 'Batch' }}
+        title={j.restaurant.name ?? 'Restaurant'}
+        badges={
+          <>
             <StatusBadge status={j.status} size="md" />
             {j.readOnly ? (
               <Badge variant="outline">read-only (original implementation)</Badge>
             ) : (
               <LiveIndicator status={FINAL.has(j.status) ? 'off' : live} />
             )}
-          </Group>
-          <Group gap="sm">
-            <StepDots steps={j.steps} label="Steps" />
-            <Text size="sm" c="dimmed">
-              {j.restaurant.city ?? ''} · created {formatAgo(j.createdAt)}
-              {j.completedAt ? ` · finished ${formatAgo(j.completedAt)}` : ''}
-            </Text>
-          </Group>
-        </Stack>
-        <JobActions job={j} />
-      </Group>
+          </>
+        }
+        actions={<JobActions job={j} />}
+      >
+        <Group gap="sm">
+          <StepDots steps={j.steps} label="Steps" />
+          <Text size="sm" c="dimmed">
+            {j.restaurant.city ?? ''} · created {formatAgo(j.createdAt)}
+            {j.completedAt ? ` · finished ${formatAgo(j.completedAt)}` : ''}
+          </Text>
+        </Group>
+      </DetailHeader>
       {j.errorMessage ? (
         <Paper withBorder p="sm" radius="md" bg="red.0" role="alert">
           <Text size="sm" c="red.9">
@@ -552,15 +547,14 @@ function Events({ events }: { events: Job['events'] }) {
                 })}
               </Table.Tbody>
             </Table>
-            {events.length > PAGE ? (
-              <Pagination
-                size="sm"
-                total={Math.ceil(events.length / PAGE)}
-                value={page}
-                onChange={setPage}
-                aria-label="Pages of events"
-              />
-            ) : null}
+            <Pager
+              size="sm"
+              total={events.length}
+              pageSize={PAGE}
+              page={page}
+              onChange={setPage}
+              label="Pages of events"
+            />
           </>
         )}
       </Stack>

@@ -106,11 +106,13 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
           if (jobId && m) nextErrors[jobId] = { ...(nextErrors[jobId] ?? {}), [m[2]!]: messages.join(', ') };
         }
         setErrors(nextErrors);
-        notifications.show({
-          color: 'red',
-          title: 'Fix the highlighted fields',
-          message: 'Nothing was submitted.',
-        });
+        // One restaurant: its form says it in place (a notification would sit over the submit button).
+        if (vars.configs.length > 1)
+          notifications.show({
+            color: 'red',
+            title: 'Fix the highlighted fields',
+            message: 'Nothing was submitted.',
+          });
       },
     }),
   );
@@ -125,13 +127,14 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
       setErrors((prev) => ({ ...prev, ...local }));
       const first = Object.keys(local)[0]!;
       setActiveId(first);
-      notifications.show({
-        color: 'red',
-        title: 'Fix the highlighted fields',
-        message: `${Object.keys(local)
-          .map((id) => nameOf.get(id))
-          .join(', ')}: nothing was submitted.`,
-      });
+      if (jobIds.length > 1)
+        notifications.show({
+          color: 'red',
+          title: 'Fix the highlighted fields',
+          message: `${Object.keys(local)
+            .map((id) => nameOf.get(id))
+            .join(', ')}: nothing was submitted.`,
+        });
       return;
     }
     submit.mutate({ configs: jobIds.map((jobId) => ({ jobId, config: drafts[jobId] ?? {} })) });
@@ -282,7 +285,7 @@ export function ConfigReviews({ items }: { items: ReviewItem[] }) {
               {Object.keys(activeErrors).length ? (
                 <Text c="red.9" size="sm" role="alert">
                   {Object.keys(activeErrors).length} field{Object.keys(activeErrors).length === 1 ? '' : 's'}{' '}
-                  to fix: {Object.keys(activeErrors).join(', ')}
+                  to fix: {Object.keys(activeErrors).join(', ')}. Nothing was submitted.
                 </Text>
               ) : null}
               <ConfigForm
