@@ -361,6 +361,7 @@ export interface RegistrationJobs {
   id: Generated<string>;
   last_error_details: Json | null;
   machine_snapshot: Json | null;
+  machine_state: Generated<Json | null>;
   machine_version: number | null;
   metadata: Generated<Json | null>;
   organisation_id: string;

@@ -100,11 +100,21 @@ export const jobsRouter = router({
       const status = input.status ? sql`and j.status = ${input.status}` : sql``;
       const step = input.step ? sql`and j.current_step = ${input.step}` : sql``;
       const search = input.search ? sql`and r.name ilike ${`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : sql``;
-      const { rows } = await sql<JobRow>`
-        select ${JOB_COLUMNS}
-          from registration_jobs j left join restaurants r on r.id = j.restaurant_id
-         where j.batch_job_id = ${input.batchId} ${status} ${step} ${search}
-         order by j.created_at, j.id limit ${input.limit} offset ${input.offset}`.execute(trx);
+      // Without a name search the page is chosen on the jobs alone (the (batch_job_id, created_at, id) index skips
+      // the offset), and only its rows are joined: page 100 of a 10,000-job batch joined 5,000 rows to drop them.
+      const { rows } = input.search
+        ? await sql<JobRow>`
+            select ${JOB_COLUMNS}
+              from registration_jobs j left join restaurants r on r.id = j.restaurant_id
+             where j.batch_job_id = ${input.batchId} ${status} ${step} ${search}
+             order by j.created_at, j.id limit ${input.limit} offset ${input.offset}`.execute(trx)
+        : await sql<JobRow>`
+            select ${JOB_COLUMNS}
+              from (select j.id from registration_jobs j
+                     where j.batch_job_id = ${input.batchId} ${status} ${step}
+                     order by j.created_at, j.id limit ${input.limit} offset ${input.offset}) page
+              join registration_jobs j on j.id = page.id left join restaurants r on r.id = j.restaurant_id
+             order by j.created_at, j.id`.execute(trx);
       // Counted apart: a window count over the page query would build every row of the batch.
       const { rows: counted } = await sql<{ total: string }>`
         select count(*)::text as total from registration_jobs j ${input.search ? sql`left join restaurants r on r.id = j.restaurant_id` : sql``}
