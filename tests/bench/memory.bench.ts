@@ -5,9 +5,10 @@
 //             `regbatch worker --target real` process;
 //   tasks:    50 consecutive real codeGeneration tasks in one worker (the real handlers and browser pool in this
 //             process, as tests/integration/browserPoolSoak.test.ts drives them).
-// RSS is read from /proc: the worker process itself, and its Chromium descendants (browser, GPU/utility processes and
-// one renderer per open page). "Per context" is the renderers' RSS divided by the pages open at that moment (what
-// each further context costs), and the whole browser's RSS divided by them (the shared processes included).
+// Memory is read from /proc: the worker process's RSS, and its Chromium descendants' (browser, GPU/utility processes
+// and the renderers of open pages) as PSS, so that pages they share are counted once. "Per context" is the renderers'
+// PSS divided by the renderers holding a page at that moment (what each further context costs), and the whole
+// browser's divided by them (its shared processes included).
 // Writes bench-results/memory-*.json.
 // Run: pnpm bench:memory   (BENCH_MEMORY_PARTS=simulate,real,tasks  BENCH_MEMORY_SIM_N=200  BENCH_MEMORY_REAL_N=30
 //                           BENCH_MEMORY_SLOTS=2  BENCH_MEMORY_TASKS=50)
@@ -58,6 +59,16 @@ function processes(): Map<number, Proc> {
   return out;
 }
 
+/** Proportional set size: shared pages (Chromium's processes share much) split among their sharers, so sums add up. */
+function pssKb(pid: number, fallbackKb: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : fallbackKb;
+  } catch {
+    return fallbackKb;
+  }
+}
+
 function isRenderer(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
@@ -98,10 +109,11 @@ function sampler(rootPid: number) {
     for (const pid of mine) {
       const p = all.get(pid)!;
       if (pid === rootPid || !/chrom/i.test(p.comm)) continue;
-      chromiumKb += p.rssKb;
-      // Chromium's spare renderer (no page yet) is tiny; a renderer counts as a page's once it holds > 30 MB.
-      if (isRenderer(pid) && p.rssKb > 30 * 1024) {
-        rendererKb += p.rssKb;
+      const kb = pssKb(pid, p.rssKb);
+      chromiumKb += kb;
+      // Chromium's spare renderer (no page yet) is small; a renderer counts as a page's once it holds > 30 MB.
+      if (isRenderer(pid) && kb > 30 * 1024) {
+        rendererKb += kb;
         renderers += 1;
       }
     }
