@@ -22,6 +22,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  forbidOnly: !!process.env.CI,
   // The HTML report goes under dist/ (ignored by git, ESLint and Prettier: it holds the trace viewer's scripts).
   reporter: [['list'], ['html', { outputFolder: '../../dist/e2e-report', open: 'never' }]],
   globalSetup: './support/global-setup.ts',

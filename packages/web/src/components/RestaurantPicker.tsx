@@ -5,7 +5,7 @@ import { Checkbox, Group, ScrollArea, Stack, Table, Text, TextInput } from '@man
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../app/trpc';
-import { EmptyState, ErrorState, LoadingState } from './States';
+import { EmptyState, QueryView } from './States';
 import { Pager } from './Pager';
 
 const PAGE = 25;
@@ -69,62 +69,63 @@ export function RestaurantPicker({
           {error}
         </Text>
       ) : null}
-      {restaurants.isPending ? (
-        <LoadingState label="Loading restaurants…" />
-      ) : restaurants.isError ? (
-        <ErrorState
-          title="Restaurants could not be loaded"
-          error={restaurants.error}
-          onRetry={() => void restaurants.refetch()}
-        />
-      ) : items.length === 0 ? (
-        <EmptyState title={debounced ? 'No restaurant matches' : 'No restaurants available'}>
-          {debounced
-            ? 'Try another name.'
-            : 'Upload a leads file first; restaurants already in an unfinished batch are not listed.'}
-        </EmptyState>
-      ) : (
-        <ScrollArea.Autosize mah={300} type="auto">
-          <Table aria-labelledby="restaurants-label" withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={40}>
-                  <Checkbox
-                    aria-label="Select every restaurant on this page"
-                    checked={allOnPage}
-                    indeterminate={!allOnPage && items.some((r) => selected.has(r.id))}
-                    onChange={(e) =>
-                      toggle(
-                        items.map((r) => r.id),
-                        e.currentTarget.checked,
-                      )
-                    }
-                  />
-                </Table.Th>
-                <Table.Th>Restaurant</Table.Th>
-                <Table.Th>City</Table.Th>
-                <Table.Th>Menu</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
+      <QueryView
+        query={restaurants}
+        loading="Loading restaurants…"
+        error="Restaurants could not be loaded"
+        empty={(data) =>
+          data.items.length === 0 ? (
+            <EmptyState title={debounced ? 'No restaurant matches' : 'No restaurants available'}>
+              {debounced
+                ? 'Try another name.'
+                : 'Upload a leads file first; restaurants already in an unfinished batch are not listed.'}
+            </EmptyState>
+          ) : null
+        }
+      >
+        {() => (
+          <ScrollArea.Autosize mah={300} type="auto">
+            <Table aria-labelledby="restaurants-label" withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={40}>
                     <Checkbox
-                      aria-label={`Select ${r.name}`}
-                      checked={selected.has(r.id)}
-                      onChange={(e) => toggle([r.id], e.currentTarget.checked)}
+                      aria-label="Select every restaurant on this page"
+                      checked={allOnPage}
+                      indeterminate={!allOnPage && items.some((r) => selected.has(r.id))}
+                      onChange={(e) =>
+                        toggle(
+                          items.map((r) => r.id),
+                          e.currentTarget.checked,
+                        )
+                      }
                     />
-                  </Table.Td>
-                  <Table.Td>{r.name}</Table.Td>
-                  <Table.Td>{r.city ?? '—'}</Table.Td>
-                  <Table.Td>{r.hasMenuSource ? 'yes' : 'no'}</Table.Td>
+                  </Table.Th>
+                  <Table.Th>Restaurant</Table.Th>
+                  <Table.Th>City</Table.Th>
+                  <Table.Th>Menu</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea.Autosize>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((r) => (
+                  <Table.Tr key={r.id}>
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={`Select ${r.name}`}
+                        checked={selected.has(r.id)}
+                        onChange={(e) => toggle([r.id], e.currentTarget.checked)}
+                      />
+                    </Table.Td>
+                    <Table.Td>{r.name}</Table.Td>
+                    <Table.Td>{r.city ?? '—'}</Table.Td>
+                    <Table.Td>{r.hasMenuSource ? 'yes' : 'no'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea.Autosize>
+        )}
+      </QueryView>
       <Pager
         size="sm"
         total={restaurants.data?.total ?? 0}
