@@ -1,13 +1,19 @@
 // Cancel: an admin cancels a running batch (with confirmation) and sees it end cancelled everywhere: the header,
-// every restaurant row, and the Cancelled tab of the list.
+// every restaurant row, and the Cancelled tab of the list. Before that, the list shows the batch's start live.
 import { test, expect, createBatch, screenshot, signInAs, USERS, Api } from './support/fixtures';
 
 test('cancelling a running batch ends it cancelled everywhere', async ({ page }, testInfo) => {
   const api = await Api.as(USERS.adminA);
   const name = `Cancel ${Date.now()}`;
   const { batchId } = await createBatch(api, name, 2);
-  await signInAs(page, USERS.adminA, `/batches/${batchId}`);
-  await page.getByRole('button', { name: 'Start batch' }).click();
+  // The list follows the organisation's batch stream: a start made elsewhere shows without a reload.
+  await signInAs(page, USERS.adminA, '/batches?tab=all');
+  const listRow = page.getByRole('row', { name });
+  await expect(listRow).toContainText('pending');
+  await expect(page.getByRole('status', { name: 'Live updates: Live' })).toBeVisible();
+  await api.mutate('batches.start', { batchId });
+  await expect(listRow).toContainText('in progress');
+  await listRow.getByRole('link', { name }).click();
   await expect(
     page.getByRole('heading', { level: 1, name }).locator('..').getByText('in progress'),
   ).toBeVisible();
