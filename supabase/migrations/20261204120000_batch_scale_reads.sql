@@ -7,6 +7,9 @@
 -- PostgreSQL on every snapshot write, so the engine, which alone writes snapshots, needs no change.
 alter table public.registration_jobs
   add column if not exists machine_state jsonb generated always as (machine_snapshot -> 'value') stored;
+-- PostgreSQL alone writes it: take back the column grants 20261203000200 gives every other column when it re-runs
+-- (so a re-run of every file leaves the grants as the first run did).
+revoke insert (machine_state), update (machine_state) on public.registration_jobs from anon, authenticated;
 
 -- Jobs of a batch by status: the detail's jobsByStatus counter and jobs.list's status filter and count read the
 -- index alone (index-only scan) instead of every job row of the batch.
