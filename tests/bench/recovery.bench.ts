@@ -1,16 +1,17 @@
 // Recovery benchmark (DESIGN §11, issue 9): a 1,000-restaurant simulate batch in flight across 3 `regbatch worker` processes,
 // kill -9 all of them, start 3 new ones. Prints the time until every orphaned task is claimable again (lease expiry
 // + how long after), the drain time of the backlog against the normal rate, and duplicate effects (must be 0).
-// Run: pnpm bench:recovery   (BENCH_RECOVERY_RESTAURANTS=1000, BENCH_LEASE_MS=5000)
+// Run: pnpm bench:recovery   (BENCH_RECOVERY_RESTAURANTS=1000, BENCH_LEASE_MS=10000)
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { AUTO, ORG, SERVER_DIR, SYSTEM, batchSettled, benchDb, makeRestaurants, table, waitUntil, writeResult, type BenchDb } from './support';
 
 const N = Number(process.env['BENCH_RECOVERY_RESTAURANTS'] ?? 1000);
-const LEASE_MS = Number(process.env['BENCH_LEASE_MS'] ?? 5000);
-// Each restaurant's step-1 extraction holds its task for seconds, so all N are in flight together when the kill comes.
-const SIM = { durations: { default: { minMs: 20, maxMs: 60 }, 'extraction.run': { minMs: 2000, maxMs: 3000 } } };
+const LEASE_MS = Number(process.env['BENCH_LEASE_MS'] ?? 10_000);
+// Each restaurant's step-1 extraction holds its task long enough (the start of 1,000 jobs and their claims take tens
+// of seconds on 2 cores) that all N are in flight together when the kill comes.
+const SIM = { durations: { default: { minMs: 20, maxMs: 60 }, 'extraction.run': { minMs: 45_000, maxMs: 50_000 } } };
 // Enough handler slots for every restaurant's extraction at once (3 × 340 ≥ 1,000 tasks in flight); a handler holds a
 // connection only while it queries, so each process keeps its default pool (24) and three stay under PostgreSQL's 100.
 const CONCURRENCY = Number(process.env['BENCH_RECOVERY_CONCURRENCY'] ?? Math.ceil(N / 3) + 6);
