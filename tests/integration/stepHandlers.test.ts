@@ -167,6 +167,27 @@ describe('registry searches and company details', () => {
     expect(await read()).toEqual(first);
   });
 
+  it('proposes the password of the account an earlier job created for the restaurant, else a newly sealed one', async () => {
+    const h = handlers();
+    const restaurantId = ids.get('kowhai') as string;
+    const sealed: string[] = [];
+    const sealing = (input: Record<string, unknown>) => ({
+      ...ctx(input),
+      sealSecret: (plaintext: string) => (sealed.push(plaintext), Promise.resolve({ secret_ref: randomUUID() })),
+    });
+    const input = { restaurantId, companyNumber: '1001733', candidate: { company_number: '1001733' } };
+    const first = (await h['company.details'](sealing(input))) as { account_password_ref?: { secret_ref: string } };
+    expect(sealed).toHaveLength(1);
+    expect(first.account_password_ref?.secret_ref).toMatch(/^[0-9a-f-]{36}$/);
+
+    const accountRef = randomUUID();
+    await sql`insert into public.pumpd_accounts (organisation_id, restaurant_id, email, user_password_hint, registration_status)
+      values (${orgId}, ${restaurantId}, 'kowhai@example.nz', ${`secret_ref:${accountRef}`}, 'registered')`.execute(db);
+    const again = (await h['company.details'](sealing(input))) as { account_password_ref?: { secret_ref: string } };
+    expect(again.account_password_ref).toEqual({ secret_ref: accountRef });
+    expect(sealed).toHaveLength(1);
+  });
+
   it('a manual entry goes through the same handler; register failures come back typed', async () => {
     const h = handlers();
     const restaurantId = ids.get('bad') as string;

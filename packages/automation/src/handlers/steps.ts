@@ -246,11 +246,18 @@ const STORED_REF = /^secret_ref:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 
 /**
  * The account password step 5's defaults propose, as a reference (the job machine is pure and never makes one up):
- * the restaurant's stored password hint when it has one, as the original preferred it, else a generated one; either
- * is sealed here, so the task output, the event log and the snapshot carry only `{ secret_ref }`.
+ * the password of the platform account an earlier job created for this restaurant (a re-run must log in to it), else
+ * the restaurant's stored password hint when it has one, as the original preferred it, else a generated one; the
+ * last two are sealed here, so the task output, the event log and the snapshot carry only `{ secret_ref }`.
  */
 async function proposeAccountPassword(ctx: StepTaskContext, deps: StepHandlerDeps, restaurantId: string): Promise<{ secret_ref: string } | null> {
   if (input(ctx).generateAccountPassword === false || !ctx.sealSecret) return null;
+  const account = await sql<{ user_password_hint: string }>`
+    select user_password_hint from public.pumpd_accounts
+     where restaurant_id = ${restaurantId} and organisation_id = ${ctx.task.organisationId} and user_password_hint like 'secret_ref:%'
+     order by updated_at desc nulls last limit 1`.execute(ctx.db);
+  const accountRef = STORED_REF.exec(account.rows[0]?.user_password_hint ?? '');
+  if (accountRef) return { secret_ref: accountRef[1]! };
   const found = await sql<{ user_password_hint: string | null }>`
     select user_password_hint from public.restaurants where id = ${restaurantId}`.execute(ctx.db);
   const hint = text(found.rows[0]?.user_password_hint);

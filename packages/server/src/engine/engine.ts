@@ -430,10 +430,12 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
     const candRows: RowValues[] = [];
     const eventRows: RowValues[] = [...leadEvents];
     // Without a preset configuration, step 5's defaults need an account password even when no company is matched
-    // (step 4 then never runs): the host generates and seals one per such job now (one insert for all of them), so
-    // the machine only ever sees a reference.
+    // (step 4 then never runs). A restaurant whose platform account an earlier job created keeps that account's
+    // password (its reference is in pumpd_accounts), or a re-run could never log in to it; the others get one
+    // generated and sealed now (one insert for all of them), so the machine only ever sees a reference.
+    const existing = await existingAccountPasswords(trx, organisationId, spec.restaurants.map((r) => r.restaurant.id));
     const generated = await secrets.putMany(
-      spec.restaurants.filter((r) => r.executionConfig === undefined).map(() => generateAccountPassword()),
+      spec.restaurants.filter((r) => r.executionConfig === undefined && !existing.has(r.restaurant.id)).map(() => generateAccountPassword()),
       { organisationId, purpose: 'account_password' },
       trx,
     );
@@ -444,7 +446,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         r.executionConfig === undefined
           ? undefined
           : await secrets.seal(r.executionConfig, machines.inputSecretPaths, { organisationId, purpose: 'execution_config' }, trx);
-      const accountPasswordRef = executionConfig === undefined ? generated.shift() : undefined;
+      const accountPasswordRef = executionConfig === undefined ? (existing.get(r.restaurant.id) ?? generated.shift()) : undefined;
       const jobInput = {
         jobId,
         batchId,
@@ -631,6 +633,21 @@ function sqlCols(row: RowValues, skip: readonly string[]) {
 function sqlVals(row: RowValues, skip: readonly string[]) {
   const vals = Object.values(stripIdentity(row, skip));
   return vals.length ? sql`, ${sql.join(vals.map((v) => sql`${param(v)}`))}` : sql``;
+}
+
+/**
+ * The password references of the platform accounts earlier jobs created for these restaurants (pumpd_accounts'
+ * user_password_hint holds `secret_ref:<uuid>`, never a password), newest account first.
+ */
+export async function existingAccountPasswords(trx: Db, organisationId: string, restaurantIds: readonly string[]): Promise<Map<string, { secret_ref: string }>> {
+  if (restaurantIds.length === 0) return new Map();
+  const { rows } = await sql<{ restaurant_id: string; ref: string }>`
+    select distinct on (restaurant_id) restaurant_id, substr(user_password_hint, 12) as ref
+      from public.pumpd_accounts
+     where organisation_id = ${organisationId} and restaurant_id = any(${[...restaurantIds]}::uuid[])
+       and user_password_hint ~ '^secret_ref:[0-9a-f-]{36}$'
+     order by restaurant_id, updated_at desc nulls last, created_at desc nulls last`.execute(trx);
+  return new Map(rows.map((r) => [r.restaurant_id, { secret_ref: r.ref }]));
 }
 
 /** Inserts many rows in one statement: one JSON parameter expanded by jsonb_populate_recordset (columns named explicitly, so defaults apply to the rest). */

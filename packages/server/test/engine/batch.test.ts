@@ -78,6 +78,21 @@ describe('a simulate batch of 20 restaurants', () => {
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
+  it('a restaurant whose account an earlier job created keeps that account password in a new batch; others get a new one', async () => {
+    const [again, fresh] = await makeRestaurants(h.db, 2, 'Rerun');
+    const organisationId = await orgOf(again!.id);
+    const stored = await h.rt.secrets.put('the-first-jobs-password', { organisationId, purpose: 'test' });
+    await sql`insert into public.pumpd_accounts (organisation_id, restaurant_id, email, user_password_hint, registration_status)
+      values (${organisationId}, ${again!.id}, 'rerun@example.nz', ${`secret_ref:${stored.secret_ref}`}, 'registered')`.execute(h.db);
+    const { jobIds } = await h.rt.engine.createBatch({ organisationId, name: 'Rerun', restaurants: restaurantsInput([again!, fresh!]) });
+    const { rows } = await sql<{ id: string; ref: { secret_ref: string } }>`
+      select id, machine_snapshot->'context'->'accountPasswordRef' as ref from registration_jobs where id = any(${jobIds}::uuid[])`.execute(h.db);
+    const refOf = (jobId: string) => rows.find((r) => r.id === jobId)!.ref;
+    expect(refOf(jobIds[0]!)).toEqual(stored);
+    expect(refOf(jobIds[1]!).secret_ref).not.toBe(stored.secret_ref);
+    expect(await h.rt.secrets.reveal(refOf(jobIds[1]!))).toMatch(/.{12,}/);
+  });
+
   it('refuses every event to a cancelled batch with a typed rejection and writes nothing', async () => {
     const rs = await makeRestaurants(h.db, 2, 'Gone');
     const { batchId } = await h.rt.engine.createBatch({ organisationId: await orgOf(rs[0]!.id), name: 'Gone', restaurants: restaurantsInput(rs) });
