@@ -43,7 +43,10 @@ describe('regbatch demo', () => {
   }, 480_000);
 
   it('runs three leads through all six steps with the simulate target, says what it decided for the user, and exits 0', async () => {
-    const run = await regbatch(['demo', '--target', 'simulate', '--leads', EXAMPLE_LEADS, '--limit', '3', '--exit', '--port', '0'], world.env);
+    // Sub-steps of 150-300 ms, so step 6 lasts long enough to be seen in the progress lines on a quiet machine too
+    // (with the default durations a restaurant could go from step 1 to completed between two progress reads).
+    const simulate = JSON.stringify({ durations: { default: { minMs: 150, maxMs: 300 } } });
+    const run = await regbatch(['demo', '--target', 'simulate', '--simulate', simulate, '--leads', EXAMPLE_LEADS, '--limit', '3', '--exit', '--port', '0'], world.env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = run.stdout;
@@ -53,7 +56,7 @@ describe('regbatch demo', () => {
     expect(out).toContain('--config defaults');
     expect(out).toMatch(/account creations one at a time 1 s apart \(scaled down for the sandbox; 60 s against the real platform\)/);
     // Progress lines (not a terminal): each restaurant passes step 6's sub-steps and completes.
-    expect(out).toMatch(/Tōtara Street Dumplings: step 6\/6 Pumpd Account Setup \d+\/12/);
+    expect(out).toMatch(/^ {2}(Tōtara Street Dumplings|Kererū Coffee & Bagels|Pūriri Pizza Kitchen): step 6\/6 Pumpd Account Setup \d+\/12/m);
     expect(out).toMatch(/^restaurant\s+company chosen\s+outcome\s+duration$/m);
     for (const name of ['Tōtara Street Dumplings', 'Kererū Coffee & Bagels', 'Pūriri Pizza Kitchen']) {
       expect(out).toMatch(new RegExp(`^${name}\\s+.+\\s+completed\\s+\\d+s$`, 'm'));
