@@ -79,6 +79,13 @@ async function shapeMidRun(batchId: string): Promise<void> {
              when j.current_step = 2 and j.machine_snapshot->'value'->'active'->>'step2' = 'failed' then 'failed'
              else 'in_progress' end
       from registration_jobs j where j.id = st.job_id and j.batch_job_id = ${batchId}`.execute(h.db);
+  // The engine writes each job's step_statuses with its step rows; so does this shaping.
+  await sql`
+    update registration_jobs j set step_statuses = s.statuses
+      from (select st.job_id, array_agg(st.status order by st.step_number) as statuses
+              from registration_job_steps st join registration_jobs jj on jj.id = st.job_id
+             where jj.batch_job_id = ${batchId} group by st.job_id) s
+     where s.job_id = j.id`.execute(h.db);
   await sql`update registration_batch_jobs set status = 'in_progress', started_at = now() - interval '1 hour' where id = ${batchId}`.execute(h.db);
   // Older batches, as the original implementation left them (no machine snapshot: shown read-only).
   await sql`

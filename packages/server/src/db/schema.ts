@@ -371,6 +371,10 @@ export interface RegistrationJobs {
   revision: Generated<Int8>;
   started_at: Timestamp | null;
   status: Generated<string>;
+  /**
+   * registration_job_steps.status of steps 1..6 in step order, written by the engine with each job update; null on rows without a machine snapshot
+   */
+  step_statuses: string[] | null;
   total_steps: Generated<number | null>;
   updated_at: Generated<Timestamp>;
 }

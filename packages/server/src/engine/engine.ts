@@ -11,7 +11,7 @@ import { readEffects, jitteredDelay, type Effects } from './effects';
 import { EngineError, EventRejectedError, isTransientPgError, type Rejection } from './errors';
 import { persist, restore, start, step, type AnyEventObject, type MachineAdapter, type MachineSet, type RowValues, type JobProjection } from './machines';
 import { taskPriority } from '@regbatch/machines';
-import { changedColumns, ident, param, setList, stableJson } from './rows';
+import { changedColumns, ident, param, setList, stableJson, stepStatuses } from './rows';
 import type { SecretStore } from '../secrets/store';
 import { generateAccountPassword } from '@regbatch/automation';
 
@@ -284,6 +284,8 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
 
   async function writeJob(trx: Db, row: LockedRow, prev: JobProjection | null, next: JobProjection, snap: unknown, version: number, revision: number): Promise<void> {
     const cols = changedColumns(prev?.job ?? null, next.job, JOB_IDENTITY);
+    const statuses = stepStatuses(next.steps);
+    if (!prev || stepStatuses(prev.steps) !== statuses) cols.push(['step_statuses', statuses]);
     const res = await sql`update registration_jobs set machine_snapshot = ${JSON.stringify(snap)}, machine_version = ${version}, revision = revision + 1
         ${cols.length ? sql`, ${sql.join(setList(cols))}` : sql``}
       where id = ${row.id} and revision = ${revision}`.execute(trx);
@@ -485,6 +487,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
         machine_snapshot: persist(machines.job.machine, jSnap),
         machine_version: machines.job.version,
         revision: 0,
+        step_statuses: stepStatuses(p.steps),
       });
       for (const s of p.steps) stepRows.push({ ...stripIdentity(s, ['id', 'created_at', 'updated_at']), job_id: jobId });
       if (p.searchCandidates) {

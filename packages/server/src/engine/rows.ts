@@ -45,3 +45,11 @@ export function changedColumns(prev: Record<string, unknown> | null, next: Recor
 export function setList(cols: readonly [string, unknown][]): RawBuilder<unknown>[] {
   return cols.map(([k, v]) => sql`${ident(k)} = ${param(v)}`);
 }
+
+/**
+ * The job row's step_statuses column (each step's status in step order, a PostgreSQL array literal), which the
+ * batch detail's per-step counters group by instead of reading every step row of the batch.
+ */
+export function stepStatuses(steps: readonly Record<string, unknown>[]): string {
+  return `{${[...steps].sort((a, b) => Number(a['step_number']) - Number(b['step_number'])).map((s) => String(s['status'])).join(',')}}`;
+}

@@ -197,7 +197,8 @@ describe('reviews', () => {
       const b = await userA.batches.get.query({ batchId: batchA });
       return b.status === 'completed' ? b : undefined;
     }, 30_000, 'batch A to complete');
-    expect(keep(done)).toMatchObject({ completedRestaurants: 3, failedRestaurants: 0, pendingReviews: 0 });
+    expect(keep(done)).toMatchObject({ completedRestaurants: 3, failedRestaurants: 0, pendingReviews: 0, jobsByStatus: { completed: 3 } });
+    for (let step = 1; step <= 6; step++) expect(keep(done).stepSummary[`step_${step}`]).toEqual({ completed: 3 });
     for (const jobId of jobsA) {
       const job = keep(await userA.jobs.get.query({ jobId }));
       expect(job.status).toBe('completed');
@@ -223,6 +224,27 @@ describe('rows written by the original implementation', () => {
     const list = await userA.batches.list.query({ status: 'active' });
     expect(list.items.find((b) => b.id === legacy)).toMatchObject({ readOnly: true, name: 'Legacy batch' });
     expect(await rejects(userA.batches.pause.mutate({ batchId: legacy }))).toMatchObject({ code: 'PRECONDITION_FAILED', domainCode: 'no_snapshot' });
+  });
+
+  it('count their steps from the step rows in the batch detail (they have no step_statuses)', async () => {
+    const { rows } = await sql<{ id: string }>`
+      insert into registration_batch_jobs (name, organisation_id, status, total_restaurants) values ('Legacy counted', ${ORG_A}, 'in_progress', 2)
+      returning id`.execute(h.db);
+    const legacy = rows[0]!.id;
+    const restaurantIds = await makeRestaurants(h.db, ORG_A, 2, 'Aroha legacy');
+    for (const [i, restaurantId] of restaurantIds.entries()) {
+      const { rows: job } = await sql<{ id: string }>`
+        insert into registration_jobs (batch_job_id, restaurant_id, organisation_id, status) values (${legacy}, ${restaurantId}, ${ORG_A}, 'in_progress')
+        returning id`.execute(h.db);
+      for (let step = 1; step <= 6; step++) {
+        const status = step <= 2 ? 'completed' : step === 3 ? (i === 0 ? 'action_required' : 'in_progress') : 'pending';
+        await sql`insert into registration_job_steps (job_id, step_number, step_name, status) values (${job[0]!.id}, ${step}, ${`Step ${step}`}, ${status})`.execute(h.db);
+      }
+    }
+    const detail = await userA.batches.get.query({ batchId: legacy });
+    expect(detail.jobsByStatus).toEqual({ in_progress: 2 });
+    expect(detail.stepSummary).toMatchObject({ step_1: { completed: 2 }, step_3: { action_required: 1, in_progress: 1 }, step_6: { pending: 2 } });
+    expect(detail.stepRequiringAction).toBe(3);
   });
 });
 

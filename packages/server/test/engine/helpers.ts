@@ -209,6 +209,11 @@ export async function projectionDiffs(db: Db, machines: MachineSet, batchId: str
         if (!row) diffs.push(`job ${String(j.id)} step ${String(s.step_number)}: row missing`);
         else diffs.push(...diffRow(`job ${String(j.id)} step ${String(s.step_number)}`, row, s, ['id', 'job_id', 'created_at', 'updated_at']));
       }
+      // The job's step_statuses column (the batch detail's counters) always matches its step rows' statuses.
+      const statuses = [...p.steps].sort((a, b) => Number(a.step_number) - Number(b.step_number)).map((s) => s.status);
+      if (JSON.stringify(j.step_statuses) !== JSON.stringify(statuses)) {
+        diffs.push(`job ${String(j.id)} step_statuses: ${JSON.stringify(j.step_statuses)} != ${JSON.stringify(statuses)}`);
+      }
       const c = cands.find((r) => r.registration_job_id === j.id);
       if (p.searchCandidates && !c) diffs.push(`job ${String(j.id)}: search candidates row missing`);
       if (p.searchCandidates && c) diffs.push(...diffRow(`job ${String(j.id)} search`, c, p.searchCandidates, ['id', 'created_at', 'updated_at']));

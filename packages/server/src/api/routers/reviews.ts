@@ -27,22 +27,31 @@ export const reviewsRouter = router({
         restaurant_id: string; restaurant_name: string; address: string | null; city: string | null; waiting_since: Date | null;
         queries: unknown; candidates: unknown; proposed: unknown; read_only: boolean; total: string;
       }>`
-        select j.id as job_id, b.id as batch_id, b.name as batch_name, s.step_number, s.status as step_status, coalesce(s.error_message, j.error_message) as error_message,
-               r.id as restaurant_id, r.name as restaurant_name, r.address, r.city, s.updated_at as waiting_since,
+        -- The page and the total first, from cheap columns; the snapshots' candidates and proposals (≈6 KB each to
+        -- detoast) only for the rows shown: all of them before the limit cost ≈100 ms with 800 waiting (bench:scale).
+        with page as (
+          select s.job_id, s.step_number, s.status as step_status, s.error_message as step_error, s.updated_at as waiting_since,
+                 b.id as batch_id, b.name as batch_name, b.created_at as batch_created_at, j.created_at as job_created_at,
+                 count(*) over ()::text as total
+            from registration_job_steps s
+            join registration_jobs j on j.id = s.job_id
+            join registration_batch_jobs b on b.id = j.batch_job_id
+           where j.organisation_id = any(${orgs}::uuid[]) and s.step_number = any(${steps}::int[]) and ${PENDING_REVIEW_STEP}
+             and j.status not in ('completed', 'cancelled') and b.status not in ('cancelled') ${batch}
+           order by b.created_at, j.created_at, s.job_id
+           limit ${input.limit} offset ${input.offset})
+        select p.job_id, p.batch_id, p.batch_name, p.step_number, p.step_status, coalesce(p.step_error, j.error_message) as error_message,
+               r.id as restaurant_id, r.name as restaurant_name, r.address, r.city, p.waiting_since,
                c.search_queries as queries,
                coalesce(j.machine_snapshot->'context'->'search'->'candidates', c.combined_results) as candidates,
                j.machine_snapshot->'context'->'proposedConfig' as proposed,
                j.machine_snapshot is null as read_only,
-               count(*) over ()::text as total
-          from registration_job_steps s
-          join registration_jobs j on j.id = s.job_id
-          join registration_batch_jobs b on b.id = j.batch_job_id
+               p.total
+          from page p
+          join registration_jobs j on j.id = p.job_id
           join restaurants r on r.id = j.restaurant_id
           left join companies_office_search_candidates c on c.registration_job_id = j.id
-         where j.organisation_id = any(${orgs}::uuid[]) and s.step_number = any(${steps}::int[]) and ${PENDING_REVIEW_STEP}
-           and j.status not in ('completed', 'cancelled') and b.status not in ('cancelled') ${batch}
-         order by b.created_at, j.created_at, j.id
-         limit ${input.limit} offset ${input.offset}`.execute(trx);
+         order by p.batch_created_at, p.job_created_at, p.job_id`.execute(trx);
       const total = rows[0] ? Number(rows[0].total) : 0;
       return {
         items: rows.map((r) => ({
