@@ -8,11 +8,15 @@ import type { ClaimedTask } from './registry';
 /** Serialises claimers (not handlers): claims are a few ms, and limits counted under it are exact. */
 const CLAIM_LOCK = 7_262_001;
 
+/** Kinds claimed together up to a number of tasks (a worker's handler slots, or its lane for the engine's own tasks). */
+export interface ClaimLane {
+  readonly kinds: readonly string[];
+  readonly max: number;
+}
+
 export interface ClaimOptions {
   readonly owner: string;
-  /** Kinds this worker runs; null = any. */
-  readonly kinds: readonly string[] | null;
-  readonly max: number;
+  readonly lanes: readonly ClaimLane[];
   readonly leaseMs: number;
   readonly limits: Limits;
 }
@@ -29,30 +33,23 @@ interface CandidateRow {
   organisation_id: string;
   integrator_id: string | null;
   account_gap_ms: string | null;
+  now_ms: string;
 }
 
+/** Candidates read per claim: enough for the rate-gap-blocked ones to be skipped over; the next round reads on. */
+const MAX_CANDIDATES = 256;
+
+/**
+ * Claims up to each lane's max of the due tasks, in priority order, that the global limits let start now, in one
+ * transaction under the claim lock. Only the picked rows are locked (FOR UPDATE SKIP LOCKED, which also skips a
+ * task an engine transaction is cancelling): locking every candidate, most of them held back by a full browser
+ * budget, cost each claim hundreds of row locks (the makespan benchmark's slot idle time).
+ */
 export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> {
-  if (o.max <= 0) return { tasks: [], wakeAt: null };
+  const lanes = o.lanes.filter((l) => l.max > 0 && l.kinds.length > 0);
+  if (lanes.length === 0) return { tasks: [], wakeAt: null };
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(trx);
-    const kindFilter = o.kinds ? sql`and t.kind = any(${o.kinds}::text[])` : sql``;
-    // A paused batch starts nothing new, but its timers still fire (they only move the machine) and a
-    // cancellation still reaches its jobs.
-    const { rows: candidates } = await sql<CandidateRow>`
-      select t.id, t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id,
-             case when jsonb_typeof(o.settings->'accountGapMs') = 'number' then o.settings->>'accountGapMs' end as account_gap_ms
-        from registration_tasks t
-        left join registration_batch_jobs b on b.id = t.batch_id
-        left join organisations o on o.id = t.organisation_id
-       where ((t.status = 'queued' and t.run_at <= now()) or (t.status = 'running' and t.lease_expires_at < now()))
-         ${kindFilter}
-         and (b.id is null or b.metadata->>'paused_at' is null or t.kind = 'timer'
-              or (t.kind = 'deliver' and t.input->'event'->>'type' = 'job.cancel'))
-       order by t.priority desc, t.run_at
-       limit ${Math.max(o.max * 4, 16)}
-       for update of t skip locked`.execute(trx);
-    if (candidates.length === 0) return { tasks: [], wakeAt: null };
-
     const { rows: running } = await sql<{ kind: string; organisation_id: string; integrator_id: string | null; n: string }>`
       select t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id, count(*) as n
         from registration_tasks t left join organisations o on o.id = t.organisation_id
@@ -67,24 +64,30 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
         runningByKey.set(key, (runningByKey.get(key) ?? 0) + Number(r.n));
       }
     }
-    const cands: Candidate[] = candidates.map((c) => ({
-      id: c.id,
-      kind: c.kind,
-      organisationId: c.organisation_id,
-      integratorId: c.integrator_id,
-      accountGapMs: c.account_gap_ms === null ? null : Number(c.account_gap_ms),
-    }));
-    const keys = new Set<string>();
-    for (const c of cands) for (const g of o.limits.rateGroups) if (g.kinds.includes(c.kind)) keys.add(rateKey(g, c));
-    const nextAllowed = new Map<string, number>();
-    if (keys.size) {
-      const { rows } = await sql<{ key: string; ms: string }>`
-        select key, (extract(epoch from next_allowed_at) * 1000)::bigint as ms from registration_rate_limits where key = any(${[...keys]}::text[])`.execute(trx);
-      for (const r of rows) nextAllowed.set(r.key, Number(r.ms));
+    // One state across the lanes: a lane's picks count against the next lane's limits. Each lane reads its own
+    // candidates, so a long queue of handler tasks never hides the engine's own (a cancellation's deliver).
+    const state = { runningByKind, runningByKey, nextAllowed: new Map<string, number>() };
+    const picked: Candidate[] = [];
+    const advance = new Map<string, number>();
+    let wakeAt: number | null = null;
+    for (const lane of lanes) {
+      // Kinds that cannot start whatever the candidate are not read at all.
+      const startable = lane.kinds.filter((k) => !saturated(o.limits, k, runningByKind));
+      if (startable.length === 0) continue;
+      const { cands, nowMs } = await readCandidates(trx, startable, Math.min(Math.max(lane.max * 4, 16), MAX_CANDIDATES));
+      const keys = new Set<string>();
+      for (const c of cands) for (const g of o.limits.rateGroups) if (g.kinds.includes(c.kind)) keys.add(rateKey(g, c));
+      const unknown = [...keys].filter((k) => !state.nextAllowed.has(k));
+      if (unknown.length) {
+        const { rows } = await sql<{ key: string; ms: string }>`
+          select key, (extract(epoch from next_allowed_at) * 1000)::bigint as ms from registration_rate_limits where key = any(${unknown}::text[])`.execute(trx);
+        for (const r of rows) state.nextAllowed.set(r.key, Number(r.ms));
+      }
+      const r = pick(o.limits, cands, state, lane.max, nowMs);
+      picked.push(...r.picked);
+      for (const [key, ms] of r.advance) advance.set(key, ms);
+      if (r.wakeAt !== null) wakeAt = wakeAt === null ? r.wakeAt : Math.min(wakeAt, r.wakeAt);
     }
-    const { rows: nowRows } = await sql<{ ms: string }>`select (extract(epoch from now()) * 1000)::bigint as ms`.execute(trx);
-    const nowMs = Number(nowRows[0]?.ms ?? Date.now());
-    const { picked, advance, wakeAt } = pick(o.limits, cands, { runningByKind, runningByKey, nextAllowed }, o.max, nowMs);
     if (picked.length === 0) return { tasks: [], wakeAt };
 
     const { rows } = await sql<{
@@ -100,7 +103,8 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
     }>`update registration_tasks
           set status = 'running', lease_owner = ${o.owner}, lease_expires_at = now() + make_interval(secs => ${o.leaseMs / 1000}),
               heartbeat_at = now(), started_at = now(), finished_at = null
-        where id = any(${picked.map((p) => p.id)}::uuid[])
+        where id in (select t.id from registration_tasks t where t.id = any(${picked.map((p) => p.id)}::uuid[]) and ${CLAIMABLE}
+                     for update skip locked)
         returning id, kind, task, job_id, batch_id, organisation_id, idempotency_key, attempt, input`.execute(trx);
     for (const [key, ms] of advance) {
       await sql`insert into registration_rate_limits (key, next_allowed_at) values (${key}, to_timestamp(${ms / 1000}))
@@ -123,6 +127,47 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
       })),
     };
   });
+}
+
+/** Due tasks of these kinds in claim order (highest priority, then oldest), read without locking them. */
+async function readCandidates(trx: Db, kinds: readonly string[], limit: number): Promise<{ cands: Candidate[]; nowMs: number }> {
+  // A paused batch starts nothing new, but its timers still fire (they only move the machine) and a
+  // cancellation still reaches its jobs.
+  const { rows } = await sql<CandidateRow>`
+    select t.id, t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id,
+           case when jsonb_typeof(o.settings->'accountGapMs') = 'number' then o.settings->>'accountGapMs' end as account_gap_ms,
+           (extract(epoch from now()) * 1000)::bigint as now_ms
+      from registration_tasks t
+      left join registration_batch_jobs b on b.id = t.batch_id
+      left join organisations o on o.id = t.organisation_id
+     where ${CLAIMABLE} and t.kind = any(${kinds}::text[])
+       and (b.id is null or b.metadata->>'paused_at' is null or t.kind = 'timer'
+            or (t.kind = 'deliver' and t.input->'event'->>'type' = 'job.cancel'))
+     order by t.priority desc, t.run_at
+     limit ${limit}`.execute(trx);
+  return {
+    nowMs: rows[0] ? Number(rows[0].now_ms) : Date.now(),
+    cands: rows.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      organisationId: c.organisation_id,
+      integratorId: c.integrator_id,
+      accountGapMs: c.account_gap_ms === null ? null : Number(c.account_gap_ms),
+    })),
+  };
+}
+
+/** Due queued rows, or running rows whose lease expired (their worker died). */
+const CLAIMABLE = sql`((t.status = 'queued' and t.run_at <= now()) or (t.status = 'running' and t.lease_expires_at < now()))`;
+
+/** Whether no task of this kind may start now: its own cap, or the shared browser budget, is used up. */
+function saturated(limits: Limits, kind: string, runningByKind: ReadonlyMap<string, number>): boolean {
+  const cap = limits.concurrency[kind];
+  if (cap !== undefined && (runningByKind.get(kind) ?? 0) >= cap) return true;
+  if (!limits.browserKinds.includes(kind)) return false;
+  let browserRunning = 0;
+  for (const k of limits.browserKinds) browserRunning += runningByKind.get(k) ?? 0;
+  return browserRunning >= limits.browserSlots;
 }
 
 /** The next moment something becomes claimable without a notification: a timer falls due or a lease expires. */

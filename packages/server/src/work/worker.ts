@@ -258,18 +258,28 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       wakePending = false;
       let waitMs = pollMs;
       try {
-        const freeInternal = internalKinds.length ? maxInternal - internalRunning : 0;
-        const freeHandlers = handlerKinds.length ? maxInProcess - (running.size - internalRunning) : 0;
-        const a = await claimTasks(db, { owner: id, kinds: internalKinds, max: freeInternal, leaseMs, limits: options.limits });
-        const b = await claimTasks(db, { owner: id, kinds: handlerKinds, max: freeHandlers, leaseMs, limits: options.limits });
-        for (const t of [...a.tasks, ...b.tasks]) launch(t);
-        const wakeAt = a.wakeAt === null ? b.wakeAt : b.wakeAt === null ? a.wakeAt : Math.min(a.wakeAt, b.wakeAt);
+        const freeInternal = maxInternal - internalRunning;
+        const freeHandlers = maxInProcess - (running.size - internalRunning);
+        const claimed = await claimTasks(db, {
+          owner: id,
+          lanes: [
+            { kinds: internalKinds, max: freeInternal },
+            { kinds: handlerKinds, max: freeHandlers },
+          ],
+          leaseMs,
+          limits: options.limits,
+        });
+        for (const t of claimed.tasks) launch(t);
         // Claim again at once after a claim: more may be due. An empty round waits for a wake-up instead.
-        if (a.tasks.length > 0 || b.tasks.length > 0) continue;
-        const due = await nextDueAt(db);
-        const now = Date.now();
-        if (due !== null) waitMs = Math.min(waitMs, due - now + 5);
-        if (wakeAt !== null) waitMs = Math.min(waitMs, wakeAt - now + 5);
+        if (claimed.tasks.length > 0) continue;
+        // With every slot of this process taken, only a local task finishing can change that (it wakes the loop).
+        const full = (internalKinds.length === 0 || freeInternal <= 0) && (handlerKinds.length === 0 || freeHandlers <= 0);
+        if (!full) {
+          const due = await nextDueAt(db);
+          const now = Date.now();
+          if (due !== null) waitMs = Math.min(waitMs, due - now + 5);
+          if (claimed.wakeAt !== null) waitMs = Math.min(waitMs, claimed.wakeAt - now + 5);
+        }
       } catch (err) {
         log.error({ err: err instanceof Error ? err.message : String(err) }, 'claim failed; retrying after the poll interval');
         waitMs = Math.min(pollMs, 1000);
