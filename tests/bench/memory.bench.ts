@@ -210,6 +210,13 @@ async function runWorkerBatch(b: BenchDb, run: string, batchId: string, args: re
     s.take();
     s.stop();
     const { rows } = await sql<{ status: string; n: string }>`select status, count(*)::text as n from registration_jobs where batch_job_id = ${batchId} group by 1 order by 1`.execute(b.db);
+    // Why each unfinished job stopped where it did: a failure's reason, or the step that waits for a person.
+    const { rows: open } = await sql<{ name: string; status: string; step: number; step_status: string; reason: string | null }>`
+      select r.name, j.status, s.step_number as step, s.status as step_status, coalesce(s.error_message, j.error_message) as reason
+        from registration_jobs j join restaurants r on r.id = j.restaurant_id
+        join registration_job_steps s on s.job_id = j.id and s.step_number = j.current_step
+       where j.batch_job_id = ${batchId} and j.status <> 'completed' order by r.name`.execute(b.db);
+    for (const o of open) console.log(`${run}: ${o.name}: ${o.status}, step ${o.step} ${o.step_status}${o.reason ? `: ${o.reason.slice(0, 200)}` : ''}`);
     return { samples: s.samples, wallS, jobs: rows.map((r) => `${r.n} ${r.status}`).join(', ') };
   } finally {
     await stopChild(w);
