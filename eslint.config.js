@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.regbatch/**', 'bench-results/**', '**/*.d.ts'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.regbatch/**', 'bench-results/**', '**/test-results/**', '**/playwright-report/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
