@@ -33,6 +33,8 @@ interface CandidateRow {
   organisation_id: string;
   integrator_id: string | null;
   account_gap_ms: string | null;
+  priority: number;
+  run_at_ms: string;
   now_ms: string;
 }
 
@@ -74,7 +76,16 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
       // Kinds that cannot start whatever the candidate are not read at all.
       const startable = lane.kinds.filter((k) => !saturated(o.limits, k, runningByKind));
       if (startable.length === 0) continue;
-      const { cands, nowMs } = await readCandidates(trx, startable, Math.min(Math.max(lane.max * 4, 16), MAX_CANDIDATES));
+      // Rate-limited kinds (account creation: one at a time, a gap between starts) are read one per organisation:
+      // read in priority order with the rest, a queue of them waiting for their gap would fill the candidate window
+      // and hold back every task behind it, though those could start.
+      const limited = rateLimitedKinds(o.limits);
+      const free = startable.filter((k) => !limited.has(k));
+      const gated = startable.filter((k) => limited.has(k));
+      const a = free.length ? await readCandidates(trx, free, Math.min(Math.max(lane.max * 4, 16), MAX_CANDIDATES), false) : null;
+      const b = gated.length ? await readCandidates(trx, gated, MAX_CANDIDATES, true) : null;
+      const cands = [...(a?.cands ?? []), ...(b?.cands ?? [])].sort((x, y) => y.priority - x.priority || x.runAtMs - y.runAtMs);
+      const nowMs = a?.nowMs ?? b?.nowMs ?? Date.now();
       const keys = new Set<string>();
       for (const c of cands) for (const g of o.limits.rateGroups) if (g.kinds.includes(c.kind)) keys.add(rateKey(g, c));
       const unknown = [...keys].filter((k) => !state.nextAllowed.has(k));
@@ -130,20 +141,21 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
 }
 
 /** Due tasks of these kinds in claim order (highest priority, then oldest), read without locking them. */
-async function readCandidates(trx: Db, kinds: readonly string[], limit: number): Promise<{ cands: Candidate[]; nowMs: number }> {
+async function readCandidates(trx: Db, kinds: readonly string[], limit: number, onePerOrganisation: boolean) {
   // A paused batch starts nothing new, but its timers still fire (they only move the machine) and a
   // cancellation still reaches its jobs.
   const { rows } = await sql<CandidateRow>`
-    select t.id, t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id,
+    select ${onePerOrganisation ? sql`distinct on (t.organisation_id)` : sql``}
+           t.id, t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id,
            case when jsonb_typeof(o.settings->'accountGapMs') = 'number' then o.settings->>'accountGapMs' end as account_gap_ms,
-           (extract(epoch from now()) * 1000)::bigint as now_ms
+           t.priority, (extract(epoch from t.run_at) * 1000)::bigint as run_at_ms, (extract(epoch from now()) * 1000)::bigint as now_ms
       from registration_tasks t
       left join registration_batch_jobs b on b.id = t.batch_id
       left join organisations o on o.id = t.organisation_id
      where ${CLAIMABLE} and t.kind = any(${kinds}::text[])
        and (b.id is null or b.metadata->>'paused_at' is null or t.kind = 'timer'
             or (t.kind = 'deliver' and t.input->'event'->>'type' = 'job.cancel'))
-     order by t.priority desc, t.run_at
+     order by ${onePerOrganisation ? sql`t.organisation_id, ` : sql``}t.priority desc, t.run_at
      limit ${limit}`.execute(trx);
   return {
     nowMs: rows[0] ? Number(rows[0].now_ms) : Date.now(),
@@ -153,8 +165,19 @@ async function readCandidates(trx: Db, kinds: readonly string[], limit: number):
       organisationId: c.organisation_id,
       integratorId: c.integrator_id,
       accountGapMs: c.account_gap_ms === null ? null : Number(c.account_gap_ms),
+      priority: c.priority,
+      runAtMs: Number(c.run_at_ms),
     })),
   };
+}
+
+/** Kinds whose starts a rate group limits (a concurrency cap or a gap between starts). */
+function rateLimitedKinds(limits: Limits): Set<string> {
+  const kinds = new Set<string>();
+  for (const g of limits.rateGroups) {
+    if (g.maxConcurrent !== undefined || g.minGapMs || g.gapFromSettings) for (const k of g.kinds) kinds.add(k);
+  }
+  return kinds;
 }
 
 /** Due queued rows, or running rows whose lease expired (their worker died). */

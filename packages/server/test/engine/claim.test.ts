@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 
 const limits = defaultLimits({ accountGapMs: 0, browserSlots: 1 });
-const HANDLER_KINDS = ['menuImport', 'codeGeneration'];
+const HANDLER_KINDS = ['menuImport', 'codeGeneration', 'cloudwaitressAccount'];
 
 async function queue(kind: string, priority: number, n = 1): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
@@ -71,4 +71,18 @@ it('skips a picked task another transaction holds (say, cancelling it) instead o
   expect(res.tasks).toEqual([]);
   const again = await claim(2);
   expect(again.tasks.map((t) => t.id).sort()).toEqual([held, next].sort());
+});
+
+it('account creations waiting for their gap do not hold back the tasks queued behind them', async () => {
+  await queue('cloudwaitressAccount', 300, 40);
+  const [codeGeneration] = await queue('codeGeneration', 0);
+  await sql`insert into registration_rate_limits (key, next_allowed_at) values (${`account:${ORG}`}, now() + interval '1 hour')
+    on conflict (key) do update set next_allowed_at = excluded.next_allowed_at`.execute(h.db);
+  const res = await claim(4);
+  expect(res.tasks.map((t) => t.id)).toEqual([codeGeneration]);
+  // And the claim says when the held-back account creation may start.
+  expect(res.wakeAt).toBeGreaterThan(Date.now() + 3_000_000);
+  await sql`delete from registration_rate_limits`.execute(h.db);
+  const next = await claim(4);
+  expect(next.tasks.map((t) => t.kind)).toEqual(['cloudwaitressAccount']);
 });
