@@ -19,7 +19,13 @@ const SCALE = Number(process.env['BENCH_SCALE'] ?? 0.5);
 
 /** Recorded seconds per task (reference §9), as the machines' critical-path priorities use them. */
 const RECORDED_S: Record<string, number> = TYPICAL_TASK_SECONDS;
-const BROWSER_KINDS = defaultLimits({ accountGapMs: 0 }).browserKinds;
+/**
+ * The simulated world's browser kinds: the product's, less codeGeneration, modelled as the original ran it (a script
+ * its server ran, reference §1.4), so that lengthening it gives a long step off the browser budget that
+ * overlaps other work: the critical-path-dominated run needs one.
+ */
+const BROWSER_KINDS = defaultLimits({ accountGapMs: 0 }).browserKinds.filter((k) => k !== 'codeGeneration');
+const limitsFor = (spec: { gapMs: number; slots: number }) => ({ ...defaultLimits({ accountGapMs: spec.gapMs, browserSlots: spec.slots }), browserKinds: BROWSER_KINDS });
 
 interface RunSpec {
   name: string;
@@ -51,7 +57,7 @@ async function run(b: BenchDb, spec: RunSpec) {
   await setPriorities(b, spec.cpFirst);
   await sql`update organisations set settings = settings - 'accountGapMs' where id = ${ORG}`.execute(b.db);
   const handlers = createSimulateHandlers(simulateConfig(spec));
-  const limits = defaultLimits({ accountGapMs: spec.gapMs, browserSlots: spec.slots });
+  const limits = limitsFor(spec);
   // Two in-process workers, each able to hold every non-browser task of the batch at once (browser slots are the
   // global limit under test, not the workers' own concurrency).
   const workers: Worker[] = [0, 1].map((i) =>
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
   console.log(`makespan benchmark: N=${N}, ${SCALE} ms per recorded second, ${b.where}`);
   // Recorded browser seconds per restaurant; each run's free parameter is set 1.5× past the other terms.
   const browserS = Object.entries(RECORDED_S).filter(([k]) => BROWSER_KINDS.includes(k)).reduce((s, [, v]) => s + v, 0);
-  // codeGeneration is the one sub-step outside the browser budget: lengthening it makes the path dominate.
+  // codeGeneration is the one sub-step outside this world's browser budget: lengthening it makes the path dominate.
   const longPath = { codeGeneration: Math.round((1.5 * N * browserS) / 4) };
   const gapMs = Math.round((1.5 * browserS * SCALE) / 8);
   const specs: RunSpec[] = [

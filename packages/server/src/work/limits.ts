@@ -36,7 +36,10 @@ export const SANDBOX_ACCOUNT_GAP_MS = 1_000;
 export function defaultLimits(opts: { accountGapMs: number; browserSlots?: number; registryGapMs?: number }): Limits {
   return {
     concurrency: {},
-    browserKinds: ['extraction.run', 'company.details', ...SUB_STEP_KEYS.filter((k) => k !== 'codeGeneration')],
+    // Every kind that drives a page. codeGeneration too: it fills in the manage site's Ordering Page customiser
+    // (the original ran it as a Playwright script on its server); left out, three workers of three slots each ran
+    // up to seven Chromium contexts on two cores in the chaos suite.
+    browserKinds: ['extraction.run', 'company.details', ...SUB_STEP_KEYS],
     browserSlots: opts.browserSlots ?? 4,
     rateGroups: [
       { name: 'account', kinds: ['cloudwaitressAccount'], perOrganisation: true, byIntegrator: true, gapFromSettings: true, maxConcurrent: 1, minGapMs: opts.accountGapMs },

@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 
 const limits = defaultLimits({ accountGapMs: 0, browserSlots: 1 });
-const HANDLER_KINDS = ['menuImport', 'codeGeneration', 'cloudwaitressAccount'];
+const HANDLER_KINDS = ['menuImport', 'registry.searchByName', 'cloudwaitressAccount'];
 
 async function queue(kind: string, priority: number, n = 1): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
@@ -32,15 +32,15 @@ async function queue(kind: string, priority: number, n = 1): Promise<string[]> {
 const claim = (max: number) =>
   claimTasks(h.db, { owner: 'claim-test', lanes: [{ kinds: ['deliver'], max: 1 }, { kinds: HANDLER_KINDS, max }], leaseMs: 30_000, limits });
 
-it('with the browser budget used up, claims the non-browser task behind 300 browser tasks, and the deliver', async () => {
+it('with the browser budget used up, claims the non-browser task (a register search) behind 300 browser tasks, and the deliver', async () => {
   const [running] = await queue('menuImport', 500);
   await sql`update registration_tasks set status = 'running', lease_owner = 'other', lease_expires_at = now() + interval '1 minute' where id = ${running}`.execute(h.db);
   await queue('menuImport', 100, 300);
-  const [codeGeneration] = await queue('codeGeneration', 0);
+  const [search] = await queue('registry.searchByName', 0);
   const [deliver] = await queue('deliver', 0);
 
   const first = await claim(4);
-  expect(first.tasks.map((t) => t.id).sort()).toEqual([codeGeneration, deliver].sort());
+  expect(first.tasks.map((t) => t.id).sort()).toEqual([search, deliver].sort());
 
   // The slot frees: the highest-priority browser task goes next, one only (one slot).
   await sql`update registration_tasks set status = 'succeeded', finished_at = now(), lease_owner = null, lease_expires_at = null where id = ${running}`.execute(h.db);
@@ -51,7 +51,7 @@ it('with the browser budget used up, claims the non-browser task behind 300 brow
 });
 
 it('skips a picked task another transaction holds (say, cancelling it) instead of waiting for it', async () => {
-  const [held, next] = await queue('codeGeneration', 10, 2);
+  const [held, next] = await queue('registry.searchByName', 10, 2);
   await sql`update registration_tasks set priority = 20 where id = ${held}`.execute(h.db);
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
@@ -75,11 +75,11 @@ it('skips a picked task another transaction holds (say, cancelling it) instead o
 
 it('account creations waiting for their gap do not hold back the tasks queued behind them', async () => {
   await queue('cloudwaitressAccount', 300, 40);
-  const [codeGeneration] = await queue('codeGeneration', 0);
+  const [search] = await queue('registry.searchByName', 0);
   await sql`insert into registration_rate_limits (key, next_allowed_at) values (${`account:${ORG}`}, now() + interval '1 hour')
     on conflict (key) do update set next_allowed_at = excluded.next_allowed_at`.execute(h.db);
   const res = await claim(4);
-  expect(res.tasks.map((t) => t.id)).toEqual([codeGeneration]);
+  expect(res.tasks.map((t) => t.id)).toEqual([search]);
   // And the claim says when the held-back account creation may start.
   expect(res.wakeAt).toBeGreaterThan(Date.now() + 3_000_000);
   await sql`delete from registration_rate_limits`.execute(h.db);

@@ -30,7 +30,7 @@ it('caps browser-heavy kinds together by the shared slot budget, counting what a
   const state = empty();
   state.runningByKind.set('uploadImages', 1);
   const c = (id: string, kind: string): Candidate => ({ id, kind, organisationId: 'o' });
-  const r = pick(limits, [c('1', 'menuImport'), c('2', 'menuImport'), c('3', 'codeGeneration'), c('4', 'websiteConfig'), c('5', 'uploadImages')], state, 10, 0);
-  // menuImport capped at 1; browser slots 3 with one running: menuImport + websiteConfig; codeGeneration needs no browser.
+  const r = pick(limits, [c('1', 'menuImport'), c('2', 'menuImport'), c('3', 'registry.searchByName'), c('4', 'websiteConfig'), c('5', 'uploadImages')], state, 10, 0);
+  // menuImport capped at 1; browser slots 3 with one running: menuImport + websiteConfig; the register search needs no browser.
   expect(r.picked.map((x) => x.id)).toEqual(['1', '3', '4']);
 });
