@@ -72,6 +72,9 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
     const picked: Candidate[] = [];
     const advance = new Map<string, number>();
     let wakeAt: number | null = null;
+    // The database's clock once the claim lock is held (now() would be the transaction's start, before the wait for
+    // the lock): a rate gap counts from it, and it is the claimed tasks' started_at, so starts keep the gap exactly.
+    let claimedAtMs = 0;
     for (const lane of lanes) {
       // Kinds that cannot start whatever the candidate are not read at all.
       const startable = lane.kinds.filter((k) => !saturated(o.limits, k, runningByKind));
@@ -85,7 +88,8 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
       const a = free.length ? await readCandidates(trx, free, Math.min(Math.max(lane.max * 4, 16), MAX_CANDIDATES), false) : null;
       const b = gated.length ? await readCandidates(trx, gated, MAX_CANDIDATES, true) : null;
       const cands = [...(a?.cands ?? []), ...(b?.cands ?? [])].sort((x, y) => y.priority - x.priority || x.runAtMs - y.runAtMs);
-      const nowMs = a?.nowMs ?? b?.nowMs ?? Date.now();
+      const nowMs = Math.max(a?.nowMs ?? 0, b?.nowMs ?? 0) || Date.now();
+      claimedAtMs = Math.max(claimedAtMs, nowMs);
       const keys = new Set<string>();
       for (const c of cands) for (const g of o.limits.rateGroups) if (g.kinds.includes(c.kind)) keys.add(rateKey(g, c));
       const unknown = [...keys].filter((k) => !state.nextAllowed.has(k));
@@ -112,8 +116,8 @@ export async function claimTasks(db: Db, o: ClaimOptions): Promise<ClaimResult> 
       attempt: number;
       input: unknown;
     }>`update registration_tasks
-          set status = 'running', lease_owner = ${o.owner}, lease_expires_at = now() + make_interval(secs => ${o.leaseMs / 1000}),
-              heartbeat_at = now(), started_at = now(), finished_at = null
+          set status = 'running', lease_owner = ${o.owner}, lease_expires_at = clock_timestamp() + make_interval(secs => ${o.leaseMs / 1000}),
+              heartbeat_at = clock_timestamp(), started_at = to_timestamp(${claimedAtMs} / 1000.0), finished_at = null
         where id in (select t.id from registration_tasks t where t.id = any(${picked.map((p) => p.id)}::uuid[]) and ${CLAIMABLE}
                      for update skip locked)
         returning id, kind, task, job_id, batch_id, organisation_id, idempotency_key, attempt, input`.execute(trx);
@@ -148,7 +152,8 @@ async function readCandidates(trx: Db, kinds: readonly string[], limit: number, 
     select ${onePerOrganisation ? sql`distinct on (t.organisation_id)` : sql``}
            t.id, t.kind, t.organisation_id, o.settings->>'integratorId' as integrator_id,
            case when jsonb_typeof(o.settings->'accountGapMs') = 'number' then o.settings->>'accountGapMs' end as account_gap_ms,
-           t.priority, (extract(epoch from t.run_at) * 1000)::bigint as run_at_ms, (extract(epoch from now()) * 1000)::bigint as now_ms
+           t.priority, (extract(epoch from t.run_at) * 1000)::bigint as run_at_ms,
+           (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms
       from registration_tasks t
       left join registration_batch_jobs b on b.id = t.batch_id
       left join organisations o on o.id = t.organisation_id
