@@ -38,7 +38,10 @@ interface CandidateRow {
   now_ms: string;
 }
 
-/** Candidates read per claim: enough for the rate-gap-blocked ones to be skipped over; the next round reads on. */
+/**
+ * Most candidates read per lane. Kinds without room are not read and rate-limited ones come one per organisation, so
+ * a candidate is held back only when this claim's own picks fill a limit: a few times the lane's free slots is plenty.
+ */
 const MAX_CANDIDATES = 256;
 
 /**
