@@ -13,6 +13,8 @@ import { createPortalClient, parseLeadsFile, type PortalClient } from '@regbatch
 import { createEngineRuntime, createLeadsImporter, parseKeyringSpec, restaurantFacts, type EngineRuntime } from '@regbatch/server';
 import { createTestDatabase, type TestDatabase } from '@regbatch/server/testing';
 import { REGBATCH_BIN, SERVER_DIR, replay } from '../../packages/server/test/engine/helpers';
+import { summaryRowsOf } from '../../packages/server/src/cli/summary';
+import { renderVerification, verifyAgainstSandbox } from '../../packages/server/src/cli/verify';
 import { EXPECTED_MATCHES, LEADS_CSV, ORG, PERSON, SYSTEM, describeBatch, log, type Env } from '../integration/support';
 
 /** Restaurants in the batch: the fixture leads (25); CHAOS_RESTAURANTS takes fewer on a slow machine. */
@@ -226,9 +228,10 @@ it(`completes or visibly fails every one of ${N} restaurants through faults and 
     expect(visible, `${j.name} failed without a reason`).toBeTruthy();
   }
 
-  // The sandbox (alive through every kill) reports no duplicate of anything.
-  const dupes = await portal.duplicates();
-  for (const [kind, list] of Object.entries(dupes)) expect(list, `duplicate ${kind}`).toEqual([]);
+  // The sandbox (alive through every kill) reports no duplicate of anything, judged as the demo judges it: a dish a
+  // lead's own menu file lists twice (Fuzion Kebab's two "Baklava" desserts, at two prices) is the data's, not ours.
+  const verification = await verifyAgainstSandbox(rt.db, sandboxUrl, await summaryRowsOf(rt.db, batchId));
+  expect(verification.duplicatesTotal, `duplicates: ${JSON.stringify(await portal.duplicates())}\n${renderVerification(verification)}`).toBe(0);
   const accounts = await portal.accounts();
   const completed = final.filter((j) => j.status === 'completed').length;
   expect(accounts.length).toBeGreaterThanOrEqual(completed);

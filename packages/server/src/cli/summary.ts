@@ -1,6 +1,7 @@
 // The summary of a batch, one row per restaurant: the company chosen at step 3 (or "no match"), the outcome and
 // how long it took; read with the service connection after the user's visibility was checked by batches.get.
 import { sql } from 'kysely';
+import type { Db } from '../db/index';
 import type { CliSession } from './session';
 import { describeJob, type BatchProgress } from './progress';
 
@@ -19,6 +20,11 @@ export interface SummaryRow {
 
 export async function readSummary(session: CliSession, batchId: string): Promise<SummaryRow[]> {
   await session.api.batches.get({ batchId }); // visibility as the user; the rows below are read with the service role
+  return summaryRowsOf(session.db, batchId);
+}
+
+/** The summary rows of a batch, read with the connection given (no visibility check: callers make it). */
+export async function summaryRowsOf(db: Db, batchId: string): Promise<SummaryRow[]> {
   const { rows } = await sql<{
     job_id: string; restaurant_id: string; name: string; status: string; error_message: string | null;
     started_at: Date | null; completed_at: Date | null; now: Date;
@@ -32,7 +38,7 @@ export async function readSummary(session: CliSession, batchId: string): Promise
       join restaurants r on r.id = j.restaurant_id
       left join lateral (select * from companies_office_search_candidates x where x.registration_job_id = j.id order by x.created_at desc limit 1) c on true
      where j.batch_job_id = ${batchId}
-     order by r.name, j.id`.execute(session.db);
+     order by r.name, j.id`.execute(db);
   return rows.map((r) => {
     const end = r.completed_at ?? (['completed', 'failed', 'cancelled'].includes(r.status) ? null : r.now);
     return {
