@@ -8,8 +8,8 @@ export default defineConfig({
     root: import.meta.dirname,
     include: ['**/*.test.ts'],
     globalSetup: ['../../packages/server/src/testing/globalSetup.ts'],
-    // CHAOS_DEADLINE_S (2400 s by default) plus the checks after the batch settles.
-    testTimeout: Number(process.env['CHAOS_DEADLINE_S'] ?? 2400) * 1000 + 180_000,
+    // CHAOS_DEADLINE_S (2600 s by default) plus the checks after the batch settles.
+    testTimeout: Number(process.env['CHAOS_DEADLINE_S'] ?? 2600) * 1000 + 180_000,
     hookTimeout: 120_000,
   },
 });
