@@ -171,7 +171,7 @@ export function createEngine(deps: EngineDeps & { machines: MachineSet }): Engin
   }
 
   /**
-   * Locks the row and reads it. With `cachedRevision`, the snapshot comes back only when the row moved past it
+   * Locks the row and reads it. With `cached` (this process's last write), the snapshot comes back only when the row moved past it
    * (another process wrote it): the usual next event of a row this process just wrote then skips detoasting and
    * sending ≈6 KB of snapshot.
    */
