@@ -72,10 +72,9 @@ const BATCH_COLUMNS = sql`b.id, b.name, b.status, b.execution_mode, b.total_rest
   b.current_step, b.created_at, b.started_at, b.completed_at, b.cancelled_at, b.metadata, b.machine_snapshot is null as read_only,
   b.organisation_id, b.revision::text as revision`;
 
-/** A job waits for a person: a step is action_required, or step 2's search failed (an operator retries or decides). */
 /**
  * A batch's jobs by status and its steps by number and status, grouped on the jobs' step_statuses column (one
- * index-only read of the batch's jobs, not its six step rows per job); jobs without it, written by the original
+ * read of the batch's jobs, not of its six step rows per job); jobs without it, written by the original
  * implementation, are counted from their step rows.
  */
 async function batchCounters(trx: Trx, batchId: string) {
@@ -104,6 +103,7 @@ async function batchCounters(trx: Trx, batchId: string) {
   return { jobsByStatus, stepSummary };
 }
 
+/** A job waits for a person: a step is action_required, or step 2's search failed (an operator retries or decides). */
 export const PENDING_REVIEW_STEP = sql`(s.status = 'action_required' or (s.step_number = 2 and s.status = 'failed'))`;
 
 function summary(row: BatchRow, pendingReviews: number, restaurantsPreview: { id: string; name: string }[] = []): BatchSummary {
@@ -363,7 +363,7 @@ export const batchesRouter = router({
       const previews = await restaurantPreviews(trx, [row.id]);
       const { jobsByStatus, stepSummary } = await batchCounters(trx, row.id);
       // The lowest step any unfinished job waits at (the original's stepRequiringAction).
-      const waiting = Object.entries(stepSummary).filter(([, byStatus]) => byStatus['action_required']).map(([key]) => Number(key.slice('step_'.length)));
+      const waiting = [1, 2, 3, 4, 5, 6].filter((n) => stepSummary[`step_${n}`]?.['action_required']);
       return {
         ...summary(row, counts.get(row.id) ?? 0, previews.get(row.id) ?? []),
         revision: Number(row.revision),
